@@ -1,0 +1,65 @@
+# The two commands a newcomer needs: `make book` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Debian packages the oracle and site tests need: real resolvers (glibc getent, musl-gcc),
+# network namespaces (iproute2, util-linux), and the browser for the site tests.
+APT_PACKAGES := iproute2 util-linux libc-bin gcc musl-tools chromium
+JB := $(BIN)/jupyter-book
+JOBS ?= 2
+
+.PHONY: help venv system-deps book test lint serve lab execute clean
+
+help:
+	@echo "make book     build the site into _build/html"
+	@echo "make test     lint, unit, fuzz, oracle, notebook (nbval) and site tests"
+	@echo "make serve    serve _build/html on http://127.0.0.1:8000"
+	@echo "make lab      JupyterLab on the notebooks, with infranotes importable"
+	@echo "make execute  re-execute every notebook in place (stores fresh outputs)"
+
+venv: $(STAMP)
+
+# Re-install when the pins or the package metadata change.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+# Installs only what is missing, and only as root; a non-root run skips the oracle tests instead.
+system-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  fi; \
+	else echo "not root: skipping apt packages ($(APT_PACKAGES)); oracle and site tests will skip"; fi
+
+book: $(STAMP)
+	$(JB) build . --all -W -n --keep-going
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check src tests
+
+test: $(STAMP) system-deps lint
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
+	  --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env \
+	  tests notebooks
+
+serve: book
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser notebooks
+
+execute: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=300 notebooks/*.ipynb
+
+clean:
+	rm -rf _build

@@ -1,0 +1,372 @@
+"""resolv.conf as glibc and musl read it: nameservers, search list and options.
+
+The two libcs read the same file differently. The rules below follow glibc 2.36
+(``resolv/res_init.c``: ``res_vinit_1`` and ``res_setoptions``) and musl 1.2.3
+(``src/network/resolvconf.c``: ``__get_resolv_conf``); each difference is a unit test and,
+where the machine allows, an oracle test against the real library.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from infranotes.errors import ParseError
+
+Libc = Literal["glibc", "musl"]
+LIBCS: tuple[Libc, ...] = ("glibc", "musl")
+
+MAXNS = 3  # both: resolv.h MAXNS
+MAX_NDOTS = 15  # glibc RES_MAXNDOTS; musl caps at 15 too
+GLIBC_MAX_TIMEOUT = 30  # glibc RES_MAXRETRANS
+GLIBC_MAX_ATTEMPTS = 5  # glibc RES_MAXRETRY
+MUSL_MAX_TIMEOUT = 60
+MUSL_MAX_ATTEMPTS = 10
+MUSL_LINE_BUFFER = 256  # musl reads with fgets(line, 256): longer lines are skipped whole
+
+# glibc res_setoptions: flag options, matched as a *prefix* of each word (memcmp with the
+# option's length), in this order ("single-request-reopen" before "single-request").
+GLIBC_FLAG_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("inet6", "inet6"),
+    ("rotate", "rotate"),
+    ("edns0", "edns0"),
+    ("single-request-reopen", "single_request_reopen"),
+    ("single-request", "single_request"),
+    ("no_tld_query", "no_tld_query"),
+    ("no-tld-query", "no_tld_query"),
+    ("no-reload", "no_reload"),
+    ("use-vc", "use_vc"),
+    ("trust-ad", "trust_ad"),
+    ("no-aaaa", "no_aaaa"),
+    ("debug", "debug"),
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    """Resolver options; defaults are both libcs' built-in values."""
+
+    ndots: int = 1
+    timeout: int = 5
+    attempts: int = 2
+    rotate: bool = False
+    single_request: bool = False
+    single_request_reopen: bool = False
+    edns0: bool = False
+    use_vc: bool = False
+    no_tld_query: bool = False
+    trust_ad: bool = False
+    no_aaaa: bool = False
+    inet6: bool = False
+    no_reload: bool = False
+    debug: bool = False
+
+    def enabled_flags(self) -> tuple[str, ...]:
+        """The boolean options that are on, in resolv.conf spelling."""
+        names = [k for k, v in self.__dict__.items() if v is True]
+        return tuple(n.replace("_", "-") for n in names)
+
+
+@dataclass(frozen=True)
+class ConfWarning:
+    """Something in the file a libc ignores, caps or reads differently from what it says."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ResolvConf:
+    """The configuration one libc ends up with after reading a resolv.conf."""
+
+    libc: Libc
+    nameservers: tuple[str, ...]
+    search: tuple[str, ...]
+    options: Options
+    warnings: tuple[ConfWarning, ...] = ()
+    source: str = "<resolv.conf>"
+    nameservers_configured: bool = field(default=True)
+
+    @property
+    def ndots(self) -> int:
+        return self.options.ndots
+
+
+def _atoi(text: str) -> int:
+    """C atoi(): optional sign and leading digits, 0 when there are none."""
+    s = text.lstrip(" \t")
+    sign, i = 1, 0
+    if s[:1] in "+-" and s[:1]:
+        sign, i = (-1 if s[0] == "-" else 1), 1
+    j = i
+    while j < len(s) and s[j].isascii() and s[j].isdigit():
+        j += 1
+    return sign * int(s[i:j]) if j > i else 0
+
+
+def _strtoul_digits(text: str) -> int | None:
+    """musl's ``isdigit(p[0])`` then strtoul(): the leading decimal digits, or None."""
+    j = 0
+    while j < len(text) and text[j].isascii() and text[j].isdigit():
+        j += 1
+    return int(text[:j]) if j else None
+
+
+def normalize_address(text: str) -> str | None:
+    """An IPv4 (inet_aton forms, so ``127.1`` is 127.0.0.1) or IPv6 literal, else None."""
+    addr, _, scope = text.partition("%")
+    try:
+        if ":" not in addr:
+            if not addr or not all(c.isascii() and (c.isalnum() or c == ".") for c in addr):
+                return None
+            return socket.inet_ntoa(socket.inet_aton(addr)) if not scope else None
+        packed = socket.inet_pton(socket.AF_INET6, addr)
+        return socket.inet_ntop(socket.AF_INET6, packed) + (f"%{scope}" if scope else "")
+    except (OSError, ValueError):
+        return None
+
+
+def _keyword(line: str, name: str, libc: Libc) -> str | None:
+    """The rest of ``line`` if it starts with keyword ``name`` as this libc matches keywords.
+
+    glibc's MATCH() wants a space or a tab right after the keyword; musl's ``isspace``
+    also accepts the newline, so a bare ``options`` line matches there (and does nothing).
+    """
+    if not line.startswith(name):
+        return None
+    after = line[len(name) : len(name) + 1]
+    ok = after in (" ", "\t") if libc == "glibc" else after in (" ", "\t", "\n", "\v", "\f", "\r")
+    return line[len(name) :] if ok else None
+
+
+def _check_text(data: str | bytes, source: str) -> str:
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise ParseError(
+                "bytes that are not UTF-8 text", source=source, line=line, expected="a text file"
+            ) from None
+    if "\0" in data:
+        line = data[: data.index("\0")].count("\n") + 1
+        raise ParseError("NUL byte in file", source=source, line=line, expected="a text file")
+    return data
+
+
+KNOWN_KEYWORDS = ("nameserver", "domain", "search", "sortlist", "options", "lookup", "family")
+
+
+def parse_resolv_conf(
+    data: str | bytes,
+    libc: Libc = "glibc",
+    *,
+    source: str = "<resolv.conf>",
+    env: Mapping[str, str] | None = None,
+    hostname: str | None = None,
+    strict: bool = False,
+) -> ResolvConf:
+    """Read resolv.conf text the way ``libc`` does.
+
+    ``env`` supplies ``LOCALDOMAIN`` and ``RES_OPTIONS`` (glibc honours both, musl neither);
+    ``hostname`` lets glibc derive a search domain when the file names none. With ``strict``
+    every warning becomes a :class:`ParseError`.
+    """
+    if libc not in LIBCS:
+        raise ParseError(f"unknown libc {libc!r}", source=source, expected="glibc or musl")
+    text = _check_text(data, source)
+    if libc == "glibc":
+        conf = _parse_glibc(text, source, env or {}, hostname)
+    else:
+        conf = _parse_musl(text, source)
+    if strict and conf.warnings:
+        first = conf.warnings[0]
+        raise ParseError(first.message, source=source, line=first.line)
+    return conf
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """(1-based number, line with its newline) pairs, as getline()/fgets() see them."""
+    pieces = text.split("\n")
+    lines = [p + "\n" for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+    return list(enumerate(lines, start=1))
+
+
+def _common_warnings(no: int, line: str, warn: list[ConfWarning]) -> None:
+    stripped = line.strip()
+    if not stripped or line[0] in "#;":
+        return
+    word = stripped.split()[0]
+    if line[0] in " \t" and word in KNOWN_KEYWORDS:
+        warn.append(ConfWarning(no, f"leading whitespace before {word!r}: libc ignores the line"))
+    elif word not in KNOWN_KEYWORDS:
+        warn.append(ConfWarning(no, f"unknown keyword {word!r}: ignored"))
+
+
+def _parse_glibc(
+    text: str, source: str, env: Mapping[str, str], hostname: str | None
+) -> ResolvConf:
+    warn: list[ConfWarning] = []
+    servers: list[str] = []
+    search: list[str] | None = None
+    opts: dict[str, int | bool] = {}
+    localdomain = env.get("LOCALDOMAIN")
+    for no, raw in _lines(text):
+        line = raw.rstrip("\n")
+        if line[:1] in (";", "#"):
+            continue
+        _common_warnings(no, raw, warn)
+        if (rest := _keyword(line, "domain", "glibc")) is not None:
+            words = rest.split()
+            if not words or localdomain is not None:
+                continue
+            if len(words) > 1:
+                warn.append(ConfWarning(no, f"glibc reads only {words[0]!r} from the domain line"))
+            search = [words[0]]
+        elif (rest := _keyword(line, "search", "glibc")) is not None:
+            words = rest.split()
+            if words and localdomain is None:
+                search = words
+        elif (rest := _keyword(line, "nameserver", "glibc")) is not None:
+            words = rest.split()
+            addr = normalize_address(words[0]) if words else None
+            if addr is None:
+                warn.append(ConfWarning(no, f"not an IP address: {rest.strip()!r}: line ignored"))
+            elif len(servers) >= MAXNS:
+                warn.append(ConfWarning(no, f"nameserver {addr} ignored: glibc uses only {MAXNS}"))
+            else:
+                servers.append(addr)
+        elif (rest := _keyword(line, "options", "glibc")) is not None:
+            _glibc_options(rest, opts, warn, no)
+    if localdomain is not None:
+        search = localdomain.split()
+    if "RES_OPTIONS" in env:
+        _glibc_options(env["RES_OPTIONS"], opts, warn, 0)
+    if search is None:
+        # res_init.c: with no domain/search line, the domain part of gethostname() is used.
+        search = [hostname.split(".", 1)[1]] if hostname and "." in hostname.strip(".") else []
+    configured = bool(servers)
+    return ResolvConf(
+        libc="glibc",
+        nameservers=tuple(servers) or ("127.0.0.1",),
+        search=tuple(search),
+        options=Options(**opts),  # type: ignore[arg-type]
+        warnings=tuple(warn),
+        source=source,
+        nameservers_configured=configured,
+    )
+
+
+def _glibc_options(
+    rest: str, opts: dict[str, int | bool], warn: list[ConfWarning], no: int
+) -> None:
+    limits = {"ndots": MAX_NDOTS, "timeout": GLIBC_MAX_TIMEOUT, "attempts": GLIBC_MAX_ATTEMPTS}
+    for word in rest.split():
+        key, colon, value = word.partition(":")
+        if colon and key in limits:
+            n = _atoi(value)
+            if n < 0:
+                warn.append(ConfWarning(no, f"{word}: negative value, read as 0 here"))
+                n = 0
+            if n > limits[key]:
+                warn.append(ConfWarning(no, f"{word}: glibc caps {key} at {limits[key]}"))
+                n = limits[key]
+            if not value[:1].isdigit():
+                warn.append(ConfWarning(no, f"{word}: not a number, glibc's atoi() reads {n}"))
+            opts[key] = n
+            continue
+        for name, attr in GLIBC_FLAG_OPTIONS:
+            if word.startswith(name):
+                opts[attr] = True
+                if word != name:
+                    warn.append(ConfWarning(no, f"{word!r} is read as {name!r} (prefix match)"))
+                break
+        else:
+            warn.append(ConfWarning(no, f"unknown option {word!r}: glibc ignores it"))
+
+
+MUSL_IGNORED_OPTIONS = tuple(n for n, _ in GLIBC_FLAG_OPTIONS)
+
+
+def _parse_musl(text: str, source: str) -> ResolvConf:
+    warn: list[ConfWarning] = []
+    servers: list[str] = []
+    search_text = ""
+    ndots, timeout, attempts = 1, 5, 2
+    for no, line in _lines(text):
+        if len(line.rstrip("\n")) >= MUSL_LINE_BUFFER - 1:
+            # fgets(line, 256) returned a piece without its newline: musl skips the whole line.
+            warn.append(ConfWarning(no, f"line of {len(line.rstrip())} characters: musl ignores it"))
+            continue
+        _common_warnings(no, line, warn)
+        if (rest := _keyword(line, "options", "musl")) is not None:
+            # strstr() over the whole line: the first occurrence of each option wins.
+            for key, cap in (("ndots", MAX_NDOTS), ("attempts", 10), ("timeout", 60)):
+                at = line.find(key + ":")
+                if at < 0:
+                    continue
+                n = _strtoul_digits(line[at + len(key) + 1 :])
+                if n is None:
+                    warn.append(ConfWarning(no, f"{key}: not a number, musl ignores it"))
+                    continue
+                if n > cap:
+                    warn.append(ConfWarning(no, f"{key}:{n}: musl caps {key} at {cap}"))
+                value = min(n, cap)
+                if key == "ndots":
+                    ndots = value
+                elif key == "attempts":
+                    attempts = value
+                else:
+                    timeout = value
+            for word in rest.split():
+                base = word.split(":", 1)[0]
+                if base in ("ndots", "attempts", "timeout"):
+                    continue
+                if any(word.startswith(n) for n in MUSL_IGNORED_OPTIONS):
+                    warn.append(ConfWarning(no, f"option {word!r}: musl does not implement it"))
+                else:
+                    warn.append(ConfWarning(no, f"unknown option {word!r}: musl ignores it"))
+        elif (rest := _keyword(line, "nameserver", "musl")) is not None:
+            words = rest.split()
+            addr = normalize_address(words[0]) if words else None
+            if len(servers) >= MAXNS:
+                warn.append(ConfWarning(no, f"nameserver ignored: musl uses only {MAXNS}"))
+            elif addr is None:
+                warn.append(ConfWarning(no, f"not an IP address: {rest.strip()!r}: line ignored"))
+            else:
+                servers.append(addr)
+        elif (rest := _keyword(line, "search", "musl") or _keyword(line, "domain", "musl")) is not None:
+            # musl keeps the whole rest of the line, for `domain` too, and splits it later.
+            search_text = rest
+    configured = bool(servers)
+    return ResolvConf(
+        libc="musl",
+        nameservers=tuple(servers) or ("127.0.0.1",),
+        search=tuple(search_text.split()),
+        options=Options(ndots=ndots, timeout=timeout, attempts=attempts),
+        warnings=tuple(warn),
+        source=source,
+        nameservers_configured=configured,
+    )
+
+
+def with_options(conf: ResolvConf, **changes: int | bool) -> ResolvConf:
+    """A copy of ``conf`` with some options changed (for what-if questions)."""
+    return replace(conf, options=replace(conf.options, **changes))
+
+
+def render_resolv_conf(
+    nameservers: tuple[str, ...] | list[str],
+    search: tuple[str, ...] | list[str],
+    options: tuple[str, ...] | list[str],
+) -> str:
+    """resolv.conf text in the order containerd's CRI plugin writes it: search, nameservers, options."""
+    lines = []
+    if search:
+        lines.append("search " + " ".join(search))
+    lines += [f"nameserver {ns}" for ns in nameservers]
+    if options:
+        lines.append("options " + " ".join(options))
+    return "".join(line + "\n" for line in lines)

@@ -1,0 +1,27 @@
+"""Can a live lab run here? One function answers with the reason when it cannot."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from infranotes.errors import LabUnavailable
+
+
+def unavailable_reason(*tools: str, root: bool = True, netns: bool = False) -> str | None:
+    """Why a lab needing ``tools`` (and root, and network namespaces) cannot run, or None."""
+    if root and os.geteuid() != 0:
+        return "needs root (network namespaces and bind mounts)"
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        return "missing tool(s): " + ", ".join(missing)
+    if netns and not os.path.exists("/proc/self/ns/net"):
+        return "this kernel has no network namespaces"
+    return None
+
+
+def available(*tools: str, root: bool = True, netns: bool = False) -> None:
+    """Raise LabUnavailable unless the lab's requirements are met."""
+    reason = unavailable_reason(*tools, root=root, netns=netns)
+    if reason:
+        raise LabUnavailable(reason)
