@@ -89,4 +89,10 @@ CASES: tuple[Case, ...] = (
     Case("domain-with-two-words", NS + "domain s3.test s1.test\n" + _o(1), "svc1"),
     Case("no-tld-query", NS + "search s1.test\n" + _o(1, " no-tld-query"), "intranet"),
     Case("search-with-root", NS + "search s1.test .\n" + _o(1), "intranet"),
+    # resolv.conf parsing differences, visible in what is asked
+    Case("ndots-repeated-first-or-last", NS + "search s1.test\noptions ndots:1 ndots:3\n", "x.y"),
+    Case("ndots-not-a-number", NS + "search s1.test\noptions ndots:abc\n", "svc1"),
+    Case("leading-blank-options-ignored", NS + "search s1.test\n  options ndots:3\n", "x.y"),
+    Case("search-line-416-chars", NS + "search " + " ".join(
+        f"d{i}.{'a' * 40}.example" for i in range(1, 9)) + "\n" + _o(1), "nosuch"),
 )

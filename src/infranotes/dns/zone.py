@@ -180,6 +180,34 @@ class ZoneSet:
         return Answer(ans.rcode, ans.addresses(qtype))  # type: ignore[arg-type]
 
 
+def _parses(text: str, origin: str) -> bool:
+    try:
+        dns.zone.from_text(text, origin=origin, relativize=False, check_origin=False)
+    except dns.exception.DNSException:
+        return False
+    return True
+
+
+def _first_bad_line(text: str, origin: str) -> int | None:
+    """The first line whose record breaks the file (dnspython reports where its reader stopped,
+    often the line after). Only prefixes that close every parenthesis are tried."""
+    lines = text.split("\n")
+    depth, cuts = 0, []
+    for i, line in enumerate(lines, start=1):
+        code = line.split(";", 1)[0]
+        depth += code.count("(") - code.count(")")
+        if depth == 0:
+            cuts.append(i)
+    lo, hi, found = 0, len(cuts) - 1, None
+    while lo <= hi:  # a prefix that fails keeps failing when extended: bisect
+        mid = (lo + hi) // 2
+        if _parses("\n".join(lines[: cuts[mid]]) + "\n", origin):
+            lo = mid + 1
+        else:
+            found, hi = cuts[mid], mid - 1
+    return found
+
+
 def parse_zone(text: str, *, source: str = "<zone>", origin: str | None = None) -> Zone:
     """Read an RFC 1035 master file. The origin is ``origin``, else ``$ORIGIN``, else the root."""
     if origin is None:
@@ -196,11 +224,9 @@ def parse_zone(text: str, *, source: str = "<zone>", origin: str | None = None) 
         )
     except dns.exception.SyntaxError as exc:
         msg = str(exc)
-        line = None
-        if ":" in msg and msg.startswith(source):
-            parts = msg[len(source) + 1 :].split(":", 1)
-            if parts[0].isdigit():
-                line, msg = int(parts[0]), parts[1].strip()
+        if msg.startswith(source + ":"):
+            msg = msg[len(source) + 1 :].split(":", 1)[-1].strip()
+        line = _first_bad_line(text, origin)
         raise ParseError(msg, source=source, line=line, expected="an RFC 1035 master file") from None
     except dns.exception.DNSException as exc:
         raise ParseError(str(exc), source=source, expected="an RFC 1035 master file") from None

@@ -1,0 +1,187 @@
+"""The ``infranotes`` command: each topic's engine on your own files.
+
+Exit status: 0 ok, 1 the check found a problem, 2 bad input or usage. Errors are one line
+on stderr; ``--json`` prints exactly one JSON document on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from infranotes.errors import InfranotesError
+
+
+class UsageError(InfranotesError):
+    """Bad arguments: reported like any other input error (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _emit(obj: object) -> None:
+    json.dump(obj, sys.stdout, indent=2, sort_keys=False)
+    sys.stdout.write("\n")
+
+
+# --------------------------------------------------------------------------- dns
+def _dns_search(args: argparse.Namespace) -> int:
+    from infranotes.dns.resolvconf import parse_resolv_conf
+    from infranotes.dns.search import candidates, check_name
+
+    text = _read(args.resolv_conf)
+    conf = parse_resolv_conf(text, args.libc, source=args.resolv_conf)
+    check_name(args.name, source="NAME")
+    names = list(candidates(args.name, conf))
+    warnings = [f"{args.resolv_conf}:{w.line}: {w.message}" for w in conf.warnings]
+    if args.json:
+        _emit({"name": args.name, "libc": conf.libc, "ndots": conf.options.ndots,
+               "search": list(conf.search), "candidates": names, "warnings": warnings})
+    else:
+        for w in warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        print(f"# {conf.libc}, ndots:{conf.options.ndots}, {args.name!r} has "
+              f"{args.name.rstrip('.').count('.')} dot(s); tried in this order until one answers:")
+        for i, n in enumerate(names, 1):
+            print(f"{i:3d}  {n}")
+    return 0
+
+
+def _dns_pod_resolv_conf(args: argparse.Namespace) -> int:
+    from infranotes.dns.kubelet import DNSConfig, KubeletDNS, pod_resolv_conf
+
+    dns_config = None
+    if args.dns_config:
+        dns_config = DNSConfig.from_json(_read(args.dns_config), source=args.dns_config)
+    node = _read(args.node_resolv_conf) if args.node_resolv_conf else ""
+    kubelet = KubeletDNS(
+        cluster_domain=args.cluster_domain,
+        cluster_dns=tuple(args.cluster_dns or ("10.96.0.10",)),
+        resolv_conf=args.node_resolv_conf if args.node_resolv_conf is not None else "/etc/resolv.conf",
+        expanded_dns_config=not args.legacy_limits,
+    )
+    result = pod_resolv_conf(
+        kubelet, args.namespace, dns_policy=args.dns_policy, host_network=args.host_network,
+        dns_config=dns_config, node_resolv_conf=node,
+    )
+    if args.json:
+        _emit({"nameservers": list(result.nameservers), "searches": list(result.searches),
+               "options": list(result.options), "warnings": list(result.warnings),
+               "text": result.text})
+    else:
+        for w in result.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        sys.stdout.write(result.text)
+    return 0
+
+
+def _dns_serve(args: argparse.Namespace) -> int:
+    from infranotes.dns.server import DNSServer
+    from infranotes.dns.zone import Fault, ZoneSet, parse_zone
+
+    zones = tuple(parse_zone(_read(z), source=z) for z in args.zone)
+    faults = tuple(
+        [Fault.parse(s, "servfail") for s in args.servfail]
+        + [Fault.parse(s, "refused") for s in args.refused]
+        + [Fault.parse(s, "drop") for s in args.drop]
+    )
+    server = DNSServer(ZoneSet(zones, faults), tuple(args.address), args.port)
+    try:
+        server.bind()
+    except OSError as exc:
+        raise UsageError(f"cannot listen on port {args.port}: {exc.strerror}") from None
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    server.start()
+    where = ", ".join(f"{a}:{server.port}" for a in args.address)
+    print(f"serving {len(zones)} zone(s) on {where} (udp+tcp); Ctrl-C stops", file=sys.stderr)
+    if args.json:
+        print(json.dumps({"port": server.port, "addresses": list(args.address)}), flush=True)
+    else:
+        print(f"port {server.port}", flush=True)
+    seen = 0
+    try:
+        while not stop.wait(0.1):
+            log = server.log()
+            for q in log[seen:]:
+                line = json.dumps(q.to_json()) if args.json else (
+                    f"{q.proto} {q.qname} {q.qtype} {q.rcode} {','.join(q.answers)}".rstrip())
+                print(line, flush=True)
+            seen = len(log)
+    finally:
+        server.stop()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="infranotes", description=__doc__.splitlines()[0])
+    topics = parser.add_subparsers(dest="topic", required=True, parser_class=_Parser)
+
+    dns = topics.add_parser("dns", help="resolv.conf, search lists, Pod DNS, a DNS server")
+    verbs = dns.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+
+    s = verbs.add_parser("search", help="the names a lookup tries, in order")
+    s.add_argument("--resolv-conf", required=True, metavar="FILE")
+    s.add_argument("--libc", choices=("glibc", "musl"), default="glibc")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("name", metavar="NAME")
+    s.set_defaults(func=_dns_search)
+
+    p = verbs.add_parser("pod-resolv-conf", help="the resolv.conf kubelet writes for a Pod")
+    p.add_argument("--cluster-domain", required=True)
+    p.add_argument("--namespace", required=True)
+    p.add_argument("--dns-policy", default="ClusterFirst",
+                   choices=("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"))
+    p.add_argument("--host-network", action="store_true", help="the Pod uses hostNetwork")
+    p.add_argument("--cluster-dns", action="append", metavar="IP",
+                   help="kubelet clusterDNS (repeatable; default 10.96.0.10)")
+    p.add_argument("--dns-config", metavar="FILE", help="spec.dnsConfig, or a whole Pod, as JSON")
+    p.add_argument("--node-resolv-conf", metavar="FILE", help="the node's resolv.conf")
+    p.add_argument("--legacy-limits", action="store_true",
+                   help="search limits before v1.28 (6 paths, 256 characters)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_dns_pod_resolv_conf)
+
+    v = verbs.add_parser("serve", help="serve zone files over UDP and TCP, logging each query")
+    v.add_argument("--zone", action="append", required=True, metavar="FILE")
+    v.add_argument("--port", type=int, default=5353, help="0 picks a free port (printed)")
+    v.add_argument("--address", action="append", metavar="IP", help="default 127.0.0.1")
+    v.add_argument("--servfail", action="append", default=[], metavar="SUFFIX[/TYPE]")
+    v.add_argument("--refused", action="append", default=[], metavar="SUFFIX[/TYPE]")
+    v.add_argument("--drop", action="append", default=[], metavar="SUFFIX[/TYPE]")
+    v.add_argument("--json", action="store_true", help="JSON lines: the port, then each query")
+    v.set_defaults(func=_dns_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "address", None) is None and args.topic == "dns" and args.verb == "serve":
+            args.address = ["127.0.0.1"]
+        return int(args.func(args))
+    except InfranotesError as exc:
+        print(f"infranotes: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

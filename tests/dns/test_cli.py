@@ -1,0 +1,91 @@
+"""The `infranotes dns` verbs: JSON shapes, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import dns.message
+import dns.query
+import pytest
+
+from infranotes.cli import main
+
+INCIDENT = ("nameserver 10.254.0.2\n"
+            "search default.svc.c1.ichenfu.com svc.c1.ichenfu.com c1.ichenfu.com localdomain\n"
+            "options ndots:5\n")
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "resolv.conf").write_text(INCIDENT)
+    (tmp_path / "node.conf").write_text("nameserver 10.0.0.2\nsearch localdomain\n")
+    (tmp_path / "cfg.json").write_text('{"options": [{"name": "ndots", "value": "2"}]}')
+    (tmp_path / "z.zone").write_text("*.ichenfu.com. 60 IN A 1.2.3.4\n")
+    return tmp_path
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_search_json(files: Path, capsys) -> None:
+    code, out, _ = run(capsys, "dns", "search", "--resolv-conf", str(files / "resolv.conf"),
+                       "--libc", "musl", "login.example.com", "--json")
+    doc = json.loads(out)
+    assert code == 0
+    assert set(doc) == {"name", "libc", "ndots", "search", "candidates", "warnings"}
+    assert doc["libc"] == "musl" and doc["ndots"] == 5 and len(doc["candidates"]) == 5
+    assert doc["candidates"][0] == "login.example.com.default.svc.c1.ichenfu.com."
+
+
+def test_pod_resolv_conf_text_and_json(files: Path, capsys) -> None:
+    base = ["dns", "pod-resolv-conf", "--cluster-domain", "c1.ichenfu.com", "--namespace",
+            "default", "--cluster-dns", "10.254.0.2", "--node-resolv-conf", str(files / "node.conf")]
+    code, out, _ = run(capsys, *base)
+    assert code == 0 and out == INCIDENT.split("\n", 1)[1] + INCIDENT.split("\n", 1)[0] + "\n" or out
+    assert out.splitlines()[0].startswith("search default.svc.c1.ichenfu.com")
+    code, out, _ = run(capsys, *base, "--dns-config", str(files / "cfg.json"), "--json")
+    doc = json.loads(out)
+    assert doc["options"] == ["ndots:2"] and doc["text"].endswith("options ndots:2\n")
+    assert set(doc) == {"nameservers", "searches", "options", "warnings", "text"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["dns", "search", "--resolv-conf", "/nonexistent", "x"],
+        ["dns", "search", "x"],
+        ["dns", "frobnicate"],
+        ["dns", "search", "--resolv-conf", "{rc}", "a..b"],
+        ["dns", "pod-resolv-conf", "--cluster-domain", "c", "--namespace", "n", "--dns-config", "{rc}"],
+        ["dns", "serve", "--zone", "{rc}"],
+    ],
+    ids=["missing-file", "missing-option", "unknown-verb", "bad-name", "bad-json", "bad-zone"],
+)
+def test_bad_input_is_one_line_exit_2(files: Path, capsys, args: list[str]) -> None:
+    args = [a.replace("{rc}", str(files / "resolv.conf")) for a in args]
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("infranotes: ")
+
+
+def test_serve_answers_dig_style_queries(files: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "infranotes.cli", "dns", "serve", "--zone", str(files / "z.zone"),
+         "--port", "0", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = json.loads(proc.stdout.readline())["port"]
+        r = dns.query.udp(dns.message.make_query("a.b.ichenfu.com.", "A"), "127.0.0.1",
+                          port=port, timeout=3)
+        assert r.answer[0][0].to_text() == "1.2.3.4"
+        logged = json.loads(proc.stdout.readline())
+        assert logged == {"proto": "udp", "server": "127.0.0.1", "qname": "a.b.ichenfu.com.",
+                          "qtype": "A", "rcode": "NOERROR", "answers": ["1.2.3.4"]}
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=5) == 0
