@@ -50,13 +50,23 @@ def _dns_search(args: argparse.Namespace) -> int:
     names = list(candidates(args.name, conf))
     warnings = [f"{args.resolv_conf}:{w.line}: {w.message}" for w in conf.warnings]
     if args.json:
-        _emit({"name": args.name, "libc": conf.libc, "ndots": conf.options.ndots,
-               "search": list(conf.search), "candidates": names, "warnings": warnings})
+        _emit(
+            {
+                "name": args.name,
+                "libc": conf.libc,
+                "ndots": conf.options.ndots,
+                "search": list(conf.search),
+                "candidates": names,
+                "warnings": warnings,
+            }
+        )
     else:
         for w in warnings:
             print(f"warning: {w}", file=sys.stderr)
-        print(f"# {conf.libc}, ndots:{conf.options.ndots}, {args.name!r} has "
-              f"{args.name.rstrip('.').count('.')} dot(s); tried in this order until one answers:")
+        print(
+            f"# {conf.libc}, ndots:{conf.options.ndots}, {args.name!r} has "
+            f"{args.name.rstrip('.').count('.')} dot(s); tried in this order until one answers:"
+        )
         for i, n in enumerate(names, 1):
             print(f"{i:3d}  {n}")
     return 0
@@ -72,17 +82,29 @@ def _dns_pod_resolv_conf(args: argparse.Namespace) -> int:
     kubelet = KubeletDNS(
         cluster_domain=args.cluster_domain,
         cluster_dns=tuple(args.cluster_dns or ("10.96.0.10",)),
-        resolv_conf=args.node_resolv_conf if args.node_resolv_conf is not None else "/etc/resolv.conf",
+        resolv_conf=args.node_resolv_conf
+        if args.node_resolv_conf is not None
+        else "/etc/resolv.conf",
         expanded_dns_config=not args.legacy_limits,
     )
     result = pod_resolv_conf(
-        kubelet, args.namespace, dns_policy=args.dns_policy, host_network=args.host_network,
-        dns_config=dns_config, node_resolv_conf=node,
+        kubelet,
+        args.namespace,
+        dns_policy=args.dns_policy,
+        host_network=args.host_network,
+        dns_config=dns_config,
+        node_resolv_conf=node,
     )
     if args.json:
-        _emit({"nameservers": list(result.nameservers), "searches": list(result.searches),
-               "options": list(result.options), "warnings": list(result.warnings),
-               "text": result.text})
+        _emit(
+            {
+                "nameservers": list(result.nameservers),
+                "searches": list(result.searches),
+                "options": list(result.options),
+                "warnings": list(result.warnings),
+                "text": result.text,
+            }
+        )
     else:
         for w in result.warnings:
             print(f"warning: {w}", file=sys.stderr)
@@ -120,8 +142,11 @@ def _dns_serve(args: argparse.Namespace) -> int:
         while not stop.wait(0.1):
             log = server.log()
             for q in log[seen:]:
-                line = json.dumps(q.to_json()) if args.json else (
-                    f"{q.proto} {q.qname} {q.qtype} {q.rcode} {','.join(q.answers)}".rstrip())
+                line = (
+                    json.dumps(q.to_json())
+                    if args.json
+                    else (f"{q.proto} {q.qname} {q.qtype} {q.rcode} {','.join(q.answers)}".rstrip())
+                )
                 print(line, flush=True)
             seen = len(log)
     finally:
@@ -146,15 +171,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("pod-resolv-conf", help="the resolv.conf kubelet writes for a Pod")
     p.add_argument("--cluster-domain", required=True)
     p.add_argument("--namespace", required=True)
-    p.add_argument("--dns-policy", default="ClusterFirst",
-                   choices=("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"))
+    p.add_argument(
+        "--dns-policy",
+        default="ClusterFirst",
+        choices=("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"),
+    )
     p.add_argument("--host-network", action="store_true", help="the Pod uses hostNetwork")
-    p.add_argument("--cluster-dns", action="append", metavar="IP",
-                   help="kubelet clusterDNS (repeatable; default 10.96.0.10)")
+    p.add_argument(
+        "--cluster-dns",
+        action="append",
+        metavar="IP",
+        help="kubelet clusterDNS (repeatable; default 10.96.0.10)",
+    )
     p.add_argument("--dns-config", metavar="FILE", help="spec.dnsConfig, or a whole Pod, as JSON")
     p.add_argument("--node-resolv-conf", metavar="FILE", help="the node's resolv.conf")
-    p.add_argument("--legacy-limits", action="store_true",
-                   help="search limits before v1.28 (6 paths, 256 characters)")
+    p.add_argument(
+        "--legacy-limits",
+        action="store_true",
+        help="search limits before v1.28 (6 paths, 256 characters)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_dns_pod_resolv_conf)
 

@@ -13,9 +13,11 @@ import pytest
 
 from infranotes.cli import main
 
-INCIDENT = ("nameserver 10.254.0.2\n"
-            "search default.svc.c1.ichenfu.com svc.c1.ichenfu.com c1.ichenfu.com localdomain\n"
-            "options ndots:5\n")
+INCIDENT = (
+    "nameserver 10.254.0.2\n"
+    "search default.svc.c1.ichenfu.com svc.c1.ichenfu.com c1.ichenfu.com localdomain\n"
+    "options ndots:5\n"
+)
 
 
 @pytest.fixture
@@ -34,8 +36,17 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_search_json(files: Path, capsys) -> None:
-    code, out, _ = run(capsys, "dns", "search", "--resolv-conf", str(files / "resolv.conf"),
-                       "--libc", "musl", "login.example.com", "--json")
+    code, out, _ = run(
+        capsys,
+        "dns",
+        "search",
+        "--resolv-conf",
+        str(files / "resolv.conf"),
+        "--libc",
+        "musl",
+        "login.example.com",
+        "--json",
+    )
     doc = json.loads(out)
     assert code == 0
     assert set(doc) == {"name", "libc", "ndots", "search", "candidates", "warnings"}
@@ -44,10 +55,22 @@ def test_search_json(files: Path, capsys) -> None:
 
 
 def test_pod_resolv_conf_text_and_json(files: Path, capsys) -> None:
-    base = ["dns", "pod-resolv-conf", "--cluster-domain", "c1.ichenfu.com", "--namespace",
-            "default", "--cluster-dns", "10.254.0.2", "--node-resolv-conf", str(files / "node.conf")]
+    base = [
+        "dns",
+        "pod-resolv-conf",
+        "--cluster-domain",
+        "c1.ichenfu.com",
+        "--namespace",
+        "default",
+        "--cluster-dns",
+        "10.254.0.2",
+        "--node-resolv-conf",
+        str(files / "node.conf"),
+    ]
     code, out, _ = run(capsys, *base)
-    assert code == 0 and out == INCIDENT.split("\n", 1)[1] + INCIDENT.split("\n", 1)[0] + "\n" or out
+    assert (
+        code == 0 and out == INCIDENT.split("\n", 1)[1] + INCIDENT.split("\n", 1)[0] + "\n"
+    ) or out
     assert out.splitlines()[0].startswith("search default.svc.c1.ichenfu.com")
     code, out, _ = run(capsys, *base, "--dns-config", str(files / "cfg.json"), "--json")
     doc = json.loads(out)
@@ -62,7 +85,16 @@ def test_pod_resolv_conf_text_and_json(files: Path, capsys) -> None:
         ["dns", "search", "x"],
         ["dns", "frobnicate"],
         ["dns", "search", "--resolv-conf", "{rc}", "a..b"],
-        ["dns", "pod-resolv-conf", "--cluster-domain", "c", "--namespace", "n", "--dns-config", "{rc}"],
+        [
+            "dns",
+            "pod-resolv-conf",
+            "--cluster-domain",
+            "c",
+            "--namespace",
+            "n",
+            "--dns-config",
+            "{rc}",
+        ],
         ["dns", "serve", "--zone", "{rc}"],
     ],
     ids=["missing-file", "missing-option", "unknown-verb", "bad-name", "bad-json", "bad-zone"],
@@ -76,16 +108,37 @@ def test_bad_input_is_one_line_exit_2(files: Path, capsys, args: list[str]) -> N
 
 def test_serve_answers_dig_style_queries(files: Path) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "infranotes.cli", "dns", "serve", "--zone", str(files / "z.zone"),
-         "--port", "0", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "infranotes.cli",
+            "dns",
+            "serve",
+            "--zone",
+            str(files / "z.zone"),
+            "--port",
+            "0",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         port = json.loads(proc.stdout.readline())["port"]
-        r = dns.query.udp(dns.message.make_query("a.b.ichenfu.com.", "A"), "127.0.0.1",
-                          port=port, timeout=3)
+        r = dns.query.udp(
+            dns.message.make_query("a.b.ichenfu.com.", "A"), "127.0.0.1", port=port, timeout=3
+        )
         assert r.answer[0][0].to_text() == "1.2.3.4"
         logged = json.loads(proc.stdout.readline())
-        assert logged == {"proto": "udp", "server": "127.0.0.1", "qname": "a.b.ichenfu.com.",
-                          "qtype": "A", "rcode": "NOERROR", "answers": ["1.2.3.4"]}
+        assert logged == {
+            "proto": "udp",
+            "server": "127.0.0.1",
+            "qname": "a.b.ichenfu.com.",
+            "qtype": "A",
+            "rcode": "NOERROR",
+            "answers": ["1.2.3.4"],
+        }
     finally:
         proc.terminate()
         assert proc.wait(timeout=5) == 0

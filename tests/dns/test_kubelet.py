@@ -7,7 +7,10 @@ import pytest
 from infranotes.dns.kubelet import DNSConfig, DNSOption, KubeletDNS, pod_resolv_conf
 from infranotes.errors import ParseError
 
-NODE = "# node\nnameserver 10.0.0.2\nnameserver 10.0.0.3\nsearch localdomain.\ndomain corp\noptions timeout:2\n"
+NODE = (
+    "# node\nnameserver 10.0.0.2\nnameserver 10.0.0.3\nsearch localdomain.\ndomain corp\n"
+    "options timeout:2\n"
+)
 WRONG = KubeletDNS(cluster_domain="c1.ichenfu.com", cluster_dns=("10.254.0.2",))
 
 
@@ -42,8 +45,11 @@ def test_none_policy_needs_dns_config() -> None:
 
 
 def test_dns_config_merges_and_dedups() -> None:
-    cfg = DNSConfig(("10.254.0.2", "8.8.8.8"), ("svc.c1.ichenfu.com", "extra.test"),
-                    (DNSOption("ndots", "2"), DNSOption("edns0")))
+    cfg = DNSConfig(
+        ("10.254.0.2", "8.8.8.8"),
+        ("svc.c1.ichenfu.com", "extra.test"),
+        (DNSOption("ndots", "2"), DNSOption("edns0")),
+    )
     r = pod_resolv_conf(WRONG, "default", dns_config=cfg)
     assert r.nameservers == ("10.254.0.2", "8.8.8.8")
     assert r.searches[-1] == "extra.test" and r.searches.count("svc.c1.ichenfu.com") == 1
@@ -80,7 +86,9 @@ def test_missing_cluster_dns_falls_back_to_default() -> None:
 
 
 def test_dns_config_from_json() -> None:
-    cfg = DNSConfig.from_json('{"spec": {"dnsConfig": {"options": [{"name": "ndots", "value": "2"}]}}}')
+    cfg = DNSConfig.from_json(
+        '{"spec": {"dnsConfig": {"options": [{"name": "ndots", "value": "2"}]}}}'
+    )
     assert cfg.options == (DNSOption("ndots", "2"),)
     with pytest.raises(ParseError) as err:
         DNSConfig.from_json('{"nameservers": [1]}', source="p.json")

@@ -83,7 +83,9 @@ def test_three_nameservers_and_default(libc: str) -> None:
 
 
 def test_nameserver_forms() -> None:
-    conf = parse_resolv_conf("nameserver 127.1\nnameserver fe80::1%eth0 # x\nnameserver dns.google\n")
+    conf = parse_resolv_conf(
+        "nameserver 127.1\nnameserver fe80::1%eth0 # x\nnameserver dns.google\n"
+    )
     assert conf.nameservers == ("127.0.0.1", "fe80::1%eth0")
     assert conf.warnings[-1].line == 3 and "not an IP address" in conf.warnings[-1].message
 
@@ -124,8 +126,9 @@ def test_comments_and_unknown_keywords() -> None:
 
 
 def test_glibc_env_and_hostname() -> None:
-    conf = parse_resolv_conf("search a.test\n", "glibc",
-                             env={"LOCALDOMAIN": "x.test y.test", "RES_OPTIONS": "ndots:3"})
+    conf = parse_resolv_conf(
+        "search a.test\n", "glibc", env={"LOCALDOMAIN": "x.test y.test", "RES_OPTIONS": "ndots:3"}
+    )
     assert conf.search == ("x.test", "y.test") and conf.options.ndots == 3
     assert parse_resolv_conf("", "glibc", hostname="node1.corp.example").search == ("corp.example",)
     assert parse_resolv_conf("", "musl").search == ()

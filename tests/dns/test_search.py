@@ -63,8 +63,12 @@ def make(table: dict[str, Answer]):
     [("glibc", "ok", 2), ("musl", "EAI_NONAME", 1)],
 )
 def test_nodata_continues_in_glibc_stops_in_musl(libc: str, status: str, tried: int) -> None:
-    respond = make({"x.ns.svc.cluster.local.": Answer("NOERROR"),
-                    "x.svc.cluster.local.": Answer("NOERROR", ("10.0.0.1",))})
+    respond = make(
+        {
+            "x.ns.svc.cluster.local.": Answer("NOERROR"),
+            "x.svc.cluster.local.": Answer("NOERROR", ("10.0.0.1",)),
+        }
+    )
     look = resolve("x", conf(libc), respond)
     assert look.status == status and len(look.tried) == tried
 
@@ -85,7 +89,9 @@ def test_a_and_aaaa_per_candidate_and_no_aaaa() -> None:
     look = resolve("x", conf("glibc"), make({}))
     assert [q.qtype for q in look.queries[:2]] == ["A", "AAAA"]
     assert len(look.queries) == 2 * len(look.tried)
-    assert {q.qtype for q in resolve("x", conf("glibc", extra=" no-aaaa"), make({})).queries} == {"A"}
+    assert {q.qtype for q in resolve("x", conf("glibc", extra=" no-aaaa"), make({})).queries} == {
+        "A"
+    }
 
 
 def test_glibc_error_codes() -> None:

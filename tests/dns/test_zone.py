@@ -55,10 +55,14 @@ def test_closest_encloser(zone) -> None:
 
 
 def incident_zones() -> ZoneSet:
-    upstream = parse_zone("*.ichenfu.com. 60 IN A 1.2.3.4\nlogin.example.com. 60 IN A 5.6.7.8\n"
-                          "alias.example.com. 60 IN CNAME login.example.com.\n")
-    cluster = parse_zone("$ORIGIN c2.ichenfu.com.\n@ 30 IN SOA ns.dns. h.dns. 1 7200 1800 86400 30\n"
-                         "kubernetes.default.svc 30 IN A 10.254.0.1\n")
+    upstream = parse_zone(
+        "*.ichenfu.com. 60 IN A 1.2.3.4\nlogin.example.com. 60 IN A 5.6.7.8\n"
+        "alias.example.com. 60 IN CNAME login.example.com.\n"
+    )
+    cluster = parse_zone(
+        "$ORIGIN c2.ichenfu.com.\n@ 30 IN SOA ns.dns. h.dns. 1 7200 1800 86400 30\n"
+        "kubernetes.default.svc 30 IN A 10.254.0.1\n"
+    )
     return ZoneSet((upstream, cluster))
 
 
@@ -71,8 +75,10 @@ def test_deepest_zone_answers_and_wildcard_catches_the_rest() -> None:
 
 
 def test_zone_set_refuses_outside_and_applies_faults() -> None:
-    only = ZoneSet((parse_zone("$ORIGIN a.test.\nx 60 IN A 1.1.1.1\n"),),
-                   (Fault.parse("b.a.test/AAAA", "servfail"),))
+    only = ZoneSet(
+        (parse_zone("$ORIGIN a.test.\nx 60 IN A 1.1.1.1\n"),),
+        (Fault.parse("b.a.test/AAAA", "servfail"),),
+    )
     assert only.answer("x.b.test.", "A").rcode == "REFUSED"
     assert only.answer("y.b.a.test.", "AAAA").rcode == "SERVFAIL"
     assert only.answer("y.b.a.test.", "A").rcode == "NXDOMAIN"

@@ -74,16 +74,30 @@ CASES: tuple[Case, ...] = (
     # answers other than data/NXDOMAIN on a search candidate
     Case("nodata-at-position-1", NS + SIX + _o(1), "txtonly"),
     Case("aaaa-only-at-position-1", NS + SIX + _o(1), "v6only"),
-    Case("wildcard-catches-search-candidate", NS + "search dev.wild.test\n" + _o(5), "host.example.com"),
+    Case(
+        "wildcard-catches-search-candidate",
+        NS + "search dev.wild.test\n" + _o(5),
+        "host.example.com",
+    ),
     Case("servfail-position-1", NS + SIX + _o(1), "svc3", servfail=("s1.test",)),
-    Case("servfail-all-search", NS + "search s1.test s2.test\n" + _o(1), "intranet",
-         servfail=("s1.test", "s2.test")),
+    Case(
+        "servfail-all-search",
+        NS + "search s1.test s2.test\n" + _o(1),
+        "intranet",
+        servfail=("s1.test", "s2.test"),
+    ),
     Case("refused-position-1", NS + SIX + _o(1), "svc3", refused=("s1.test",)),
     Case("timeout-position-2", NS + SIX + _o(1), "svc3", drop=("s2.test",)),
-    Case("servfail-absolute-first", NS + K8S + _o(1), "host.example.com", servfail=("example.com",)),
+    Case(
+        "servfail-absolute-first", NS + K8S + _o(1), "host.example.com", servfail=("example.com",)
+    ),
     Case("aaaa-servfail-a-ok", NS + _o(1), "host.example.com.", servfail=("./AAAA",)),
     # option spellings and limits that change the walk
-    Case("ndots20-capped-15", NS + "search s1.test\noptions ndots:20\n", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p"),
+    Case(
+        "ndots20-capped-15",
+        NS + "search s1.test\noptions ndots:20\n",
+        "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p",
+    ),
     Case("domain-then-search-last-wins", NS + "domain s1.test\nsearch s2.test\n" + _o(1), "svc1"),
     Case("search-then-domain-last-wins", NS + "search s2.test\ndomain s1.test\n" + _o(1), "svc1"),
     Case("domain-with-two-words", NS + "domain s3.test s1.test\n" + _o(1), "svc1"),
@@ -93,6 +107,9 @@ CASES: tuple[Case, ...] = (
     Case("ndots-repeated-first-or-last", NS + "search s1.test\noptions ndots:1 ndots:3\n", "x.y"),
     Case("ndots-not-a-number", NS + "search s1.test\noptions ndots:abc\n", "svc1"),
     Case("leading-blank-options-ignored", NS + "search s1.test\n  options ndots:3\n", "x.y"),
-    Case("search-line-416-chars", NS + "search " + " ".join(
-        f"d{i}.{'a' * 40}.example" for i in range(1, 9)) + "\n" + _o(1), "nosuch"),
+    Case(
+        "search-line-416-chars",
+        NS + "search " + " ".join(f"d{i}.{'a' * 40}.example" for i in range(1, 9)) + "\n" + _o(1),
+        "nosuch",
+    ),
 )

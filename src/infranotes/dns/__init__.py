@@ -1,4 +1,4 @@
-"""DNS for Pods: resolv.conf, search lists, kubelet's Pod resolv.conf, zones and a logging server."""
+"""DNS for Pods: resolv.conf, search lists, kubelet's Pod resolv.conf, zones, a logging server."""
 
 from infranotes.dns.kubelet import DNSConfig, KubeletDNS, PodDNSResult, pod_resolv_conf
 from infranotes.dns.resolvconf import Options, ResolvConf, parse_resolv_conf, render_resolv_conf

@@ -1,4 +1,4 @@
-"""The resolv.conf kubelet composes for a Pod: dnsPolicy, dnsConfig, clusterDomain and the node's file.
+"""The resolv.conf kubelet composes for a Pod: dnsPolicy, dnsConfig, clusterDomain, the node's file.
 
 Follows ``pkg/kubelet/network/dns/dns.go`` (``GetPodDNS``, ``getPodDNSType``,
 ``generateSearchesForDNSClusterFirst``, ``appendDNSConfig``, ``mergeDNSOptions``,
@@ -43,16 +43,20 @@ class DNSConfig:
         try:
             obj = json.loads(data)
         except json.JSONDecodeError as exc:
-            raise ParseError(exc.msg, source=source, line=exc.lineno, column=exc.colno,
-                             expected="a JSON object") from None
+            raise ParseError(
+                exc.msg, source=source, line=exc.lineno, column=exc.colno, expected="a JSON object"
+            ) from None
         if isinstance(obj, dict) and "spec" in obj and isinstance(obj["spec"], dict):
             obj = obj["spec"].get("dnsConfig", {})
         if not isinstance(obj, dict):
             raise ParseError("dnsConfig is not an object", source=source, expected="a JSON object")
         unknown = set(obj) - {"nameservers", "searches", "options"}
         if unknown:
-            raise ParseError(f"unknown field(s) {sorted(unknown)}", source=source,
-                             expected="nameservers, searches, options")
+            raise ParseError(
+                f"unknown field(s) {sorted(unknown)}",
+                source=source,
+                expected="nameservers, searches, options",
+            )
 
         def strings(key: str) -> tuple[str, ...]:
             value = obj.get(key) or []
@@ -120,8 +124,10 @@ def _append_options(options: list[str], new: list[str]) -> list[str]:
     return list(by_name.values())
 
 
-def parse_host_resolv_conf(text: str, source: str = "<node resolv.conf>") -> tuple[HostDNS, list[str]]:
-    """kubelet's parseResolvConf: trims lines, ``#`` comments, last ``search`` wins, no ``domain``."""
+def parse_host_resolv_conf(
+    text: str, source: str = "<node resolv.conf>"
+) -> tuple[HostDNS, list[str]]:
+    """kubelet's parseResolvConf: trims, ``#`` comments, last ``search`` wins, no ``domain``."""
     servers: list[str] = []
     searches: list[str] = []
     options: list[str] = []
@@ -158,7 +164,9 @@ def _merge_options(existing: list[str], extra: tuple[DNSOption, ...]) -> list[st
 
 def _fit_search(searches: list[str], expanded: bool, warnings: list[str]) -> list[str]:
     max_paths, max_chars = (
-        (MAX_SEARCH_PATHS, MAX_SEARCH_CHARS) if expanded else (LEGACY_MAX_SEARCH_PATHS, LEGACY_MAX_SEARCH_CHARS)
+        (MAX_SEARCH_PATHS, MAX_SEARCH_CHARS)
+        if expanded
+        else (LEGACY_MAX_SEARCH_PATHS, LEGACY_MAX_SEARCH_CHARS)
     )
     exceeded = False
     if len(searches) > max_paths:
@@ -193,17 +201,23 @@ def pod_resolv_conf(
 ) -> PodDNSResult:
     """The nameservers, search list and options kubelet hands the runtime for one Pod."""
     if dns_policy not in POLICIES:
-        raise ParseError(f"unknown dnsPolicy {dns_policy!r}", source="dnsPolicy",
-                         expected=", ".join(POLICIES))
+        raise ParseError(
+            f"unknown dnsPolicy {dns_policy!r}", source="dnsPolicy", expected=", ".join(POLICIES)
+        )
     if dns_policy == "None" and dns_config is None:
-        raise ParseError("dnsPolicy None requires dnsConfig", source="dnsPolicy",
-                         expected="a dnsConfig with at least one nameserver")
+        raise ParseError(
+            "dnsPolicy None requires dnsConfig",
+            source="dnsPolicy",
+            expected="a dnsConfig with at least one nameserver",
+        )
     warnings: list[str] = []
     host, errors = parse_host_resolv_conf(node_resolv_conf)
     warnings += errors
     servers, searches, options = list(host.nameservers), list(host.searches), list(host.options)
 
-    cluster = dns_policy == "ClusterFirstWithHostNet" or (dns_policy == "ClusterFirst" and not host_network)
+    cluster = dns_policy == "ClusterFirstWithHostNet" or (
+        dns_policy == "ClusterFirst" and not host_network
+    )
     if dns_policy == "None":
         servers, searches, options = [], [], []
     elif cluster and kubelet.cluster_dns:
@@ -215,7 +229,8 @@ def pod_resolv_conf(
     else:
         if cluster:
             warnings.append(
-                'MissingClusterDNS: kubelet does not have ClusterDNS IP configured and cannot create '
+                "MissingClusterDNS: kubelet does not have ClusterDNS IP configured and cannot "
+                "create "
                 'Pod using "ClusterFirst" policy. Falling back to "Default" policy.'
             )
         if kubelet.resolv_conf == "":

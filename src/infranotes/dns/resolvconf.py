@@ -298,7 +298,9 @@ def _parse_musl(text: str, source: str) -> ResolvConf:
     for no, line in _lines(text):
         if len(line.rstrip("\n")) >= MUSL_LINE_BUFFER - 1:
             # fgets(line, 256) returned a piece without its newline: musl skips the whole line.
-            warn.append(ConfWarning(no, f"line of {len(line.rstrip())} characters: musl ignores it"))
+            warn.append(
+                ConfWarning(no, f"line of {len(line.rstrip())} characters: musl ignores it")
+            )
             continue
         _common_warnings(no, line, warn)
         if (rest := _keyword(line, "options", "musl")) is not None:
@@ -337,7 +339,9 @@ def _parse_musl(text: str, source: str) -> ResolvConf:
                 warn.append(ConfWarning(no, f"not an IP address: {rest.strip()!r}: line ignored"))
             else:
                 servers.append(addr)
-        elif (rest := _keyword(line, "search", "musl") or _keyword(line, "domain", "musl")) is not None:
+        elif (
+            rest := _keyword(line, "search", "musl") or _keyword(line, "domain", "musl")
+        ) is not None:
             # musl keeps the whole rest of the line, for `domain` too, and splits it later.
             search_text = rest
     configured = bool(servers)
@@ -362,7 +366,7 @@ def render_resolv_conf(
     search: tuple[str, ...] | list[str],
     options: tuple[str, ...] | list[str],
 ) -> str:
-    """resolv.conf text in the order containerd's CRI plugin writes it: search, nameservers, options."""
+    """resolv.conf text in containerd's CRI plugin order: search, nameservers, options."""
     lines = []
     if search:
         lines.append("search " + " ".join(search))

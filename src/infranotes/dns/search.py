@@ -164,7 +164,9 @@ class _Asker:
             self.queries.append(Query(qname, qtype, a.rcode, a.addresses))
         outcome = _combine(self.libc, answers)
         if outcome == "data":
-            self.addresses = tuple(addr for a in answers if a.outcome == "data" for addr in a.addresses)
+            self.addresses = tuple(
+                addr for a in answers if a.outcome == "data" for addr in a.addresses
+            )
         return outcome
 
 

@@ -26,7 +26,6 @@ import dns.rrset
 
 from infranotes.dns.zone import ZoneSet
 
-
 MALFORMED = "(malformed query)"
 
 
@@ -54,11 +53,13 @@ class LoggedQuery:
         }
 
 
-def answer_wire(zones: ZoneSet, wire: bytes) -> tuple[bytes | None, dns.message.Message | None, str, tuple[str, ...]]:
+def answer_wire(
+    zones: ZoneSet, wire: bytes
+) -> tuple[bytes | None, dns.message.Message | None, str, tuple[str, ...]]:
     """Reply bytes (None: no reply), the parsed query, the rcode name and the answer texts."""
     try:
         query = dns.message.from_wire(wire)
-    except Exception:  # noqa: BLE001 - any garbage: answer FORMERR if we can read an id
+    except Exception:
         if len(wire) < 12:
             return None, None, "(unparsable)", ()
         reply = bytearray(wire[:12])
@@ -192,7 +193,13 @@ class DNSServer:
         else:
             qname, qtype = MALFORMED, "-"
         entry = LoggedQuery(
-            round(time.monotonic() - self._t0, 4), proto, server, client, qname, qtype, rcode,
+            round(time.monotonic() - self._t0, 4),
+            proto,
+            server,
+            client,
+            qname,
+            qtype,
+            rcode,
             answers,
         )
         with self._lock:
@@ -244,4 +251,3 @@ def _recv_exact(conn: socket.socket, n: int) -> bytes | None:
             return None
         data += chunk
     return data
-

@@ -114,7 +114,7 @@ class Zone:
 
 @dataclass(frozen=True)
 class Fault:
-    """A lab rule: queries under ``suffix`` (optionally of one type) get SERVFAIL, REFUSED or no reply."""
+    """A lab rule: queries under ``suffix`` (of one type, maybe) get SERVFAIL, REFUSED, nothing."""
 
     suffix: str
     action: str  # servfail | refused | drop
@@ -161,8 +161,12 @@ class ZoneSet:
             if first is None:
                 first = ans
             if ans.rcode != "NOERROR":
-                return ZoneAnswer(first.rcode if not records else "NOERROR", tuple(records),
-                                  first.wildcard, first.zone)
+                return ZoneAnswer(
+                    first.rcode if not records else "NOERROR",
+                    tuple(records),
+                    first.wildcard,
+                    first.zone,
+                )
             records += ans.records
             cname = [r for r in ans.records if r.rtype == "CNAME"]
             if not cname or qtype == "CNAME":
@@ -175,7 +179,9 @@ class ZoneSet:
         """The stub resolver's view: an rcode and the addresses (faults applied)."""
         fault = self.fault_for(qname, qtype)
         if fault is not None:
-            return Answer({"drop": "TIMEOUT", "servfail": "SERVFAIL", "refused": "REFUSED"}[fault.action])  # type: ignore[arg-type]
+            return Answer(
+                {"drop": "TIMEOUT", "servfail": "SERVFAIL", "refused": "REFUSED"}[fault.action]
+            )  # type: ignore[arg-type]
         ans = self.lookup(qname, qtype)
         return Answer(ans.rcode, ans.addresses(qtype))  # type: ignore[arg-type]
 
@@ -227,7 +233,9 @@ def parse_zone(text: str, *, source: str = "<zone>", origin: str | None = None) 
         if msg.startswith(source + ":"):
             msg = msg[len(source) + 1 :].split(":", 1)[-1].strip()
         line = _first_bad_line(text, origin)
-        raise ParseError(msg, source=source, line=line, expected="an RFC 1035 master file") from None
+        raise ParseError(
+            msg, source=source, line=line, expected="an RFC 1035 master file"
+        ) from None
     except dns.exception.DNSException as exc:
         raise ParseError(str(exc), source=source, expected="an RFC 1035 master file") from None
     records = []

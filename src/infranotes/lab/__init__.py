@@ -4,9 +4,9 @@ Every lab is a context manager that cleans up even on error, and every entry poi
 first what it needs, raising :class:`~infranotes.errors.LabUnavailable` with the reason.
 """
 
-from infranotes.lab.checks import available, unavailable_reason
+from infranotes.lab.checks import available, can_run, unavailable_reason
 from infranotes.lab.netns import NetNS
 from infranotes.lab.probes import build_gai
 from infranotes.lab.process import run
 
-__all__ = ["NetNS", "available", "build_gai", "run", "unavailable_reason"]
+__all__ = ["NetNS", "available", "build_gai", "can_run", "run", "unavailable_reason"]

@@ -65,8 +65,10 @@ class NetNS:
                     continue  # 127.0.0.0/8 is already on lo
                 plen = 32 if ip.version == 4 else 128
                 extra = ["nodad"] if ip.version == 6 else []
-                run(["ip", "-n", self.name, "addr", "add", f"{addr}/{plen}", "dev", "lo", *extra],
-                    check=True)
+                run(
+                    ["ip", "-n", self.name, "addr", "add", f"{addr}/{plen}", "dev", "lo", *extra],
+                    check=True,
+                )
             if self.files:
                 self.etc.mkdir(parents=True, exist_ok=True)
                 for name, text in self.files.items():

@@ -38,8 +38,9 @@ def build_gai(libc: str) -> Path:
         src = Path(tmp) / "gai.c"
         src.write_bytes(source)
         out = Path(tmp) / "gai"
-        proc = subprocess.run([cc, "-O1", "-o", str(out), str(src), *flags],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [cc, "-O1", "-o", str(out), str(src), *flags], capture_output=True, text=True
+        )
         if proc.returncode != 0:
             raise LabUnavailable(f"{cc} failed: {proc.stderr.strip()[:300]}")
         tmp_exe = exe.with_suffix(f".tmp{os.getpid()}")
