@@ -63,7 +63,9 @@ class ResolverLab:
         self.zones = zones
         self.resolv_conf = resolv_conf
         conf = parse_resolv_conf(resolv_conf, "glibc")
-        self.servers = tuple(dict.fromkeys(s.split("%")[0] for s in conf.nameservers))
+        # Serve on every nameserver of the file, and on 127.0.0.1 as well, all on port 53.
+        named = [s.split("%")[0] for s in conf.nameservers]
+        self.servers = tuple(dict.fromkeys([*named, "127.0.0.1"]))
         self.ns = NetNS(
             "infranotes-dns",
             files={"resolv.conf": resolv_conf, "hosts": HOSTS, "nsswitch.conf": NSSWITCH},
