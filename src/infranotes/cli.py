@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -112,11 +113,47 @@ def _dns_pod_resolv_conf(args: argparse.Namespace) -> int:
     return 0
 
 
+def _record_set(files: list[str], cluster_domain: str, version: str):  # -> RecordSet
+    from infranotes.dns.manifests import load_manifests, merge
+    from infranotes.dns.records import generate
+
+    inventory = merge(load_manifests(_read(f), source=f) for f in files)
+    return generate(inventory, cluster_domain, version=version)
+
+
+def _dns_records(args: argparse.Namespace) -> int:
+    from infranotes.dns.records import zone_file, zones
+
+    rs = _record_set(args.files, args.cluster_domain, args.spec_version)
+    for w in rs.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if args.json:
+        _emit(rs.to_json())
+    elif args.zone_file:
+        sys.stdout.write("\n".join(zone_file(z.records, z.origin) for z in zones(rs)))
+    else:
+        width = max((len(r.record.owner) for r in rs.records), default=10)
+        for r in rs.records:
+            rec = r.record
+            print(
+                f"{rec.owner:<{width}}  {rec.ttl:>5}  {rec.rtype:<5}  {rec.rdata}   ; §{r.section}"
+            )
+    return 0
+
+
 def _dns_serve(args: argparse.Namespace) -> int:
+    from infranotes.dns.records import zones as k8s_zones
     from infranotes.dns.server import DNSServer
     from infranotes.dns.zone import Fault, ZoneSet, parse_zone
 
-    zones = tuple(parse_zone(_read(z), source=z) for z in args.zone)
+    if not args.zone and not args.k8s:
+        raise UsageError("dns serve: give --zone FILE, or --k8s FILE with --cluster-domain")
+    zones = tuple(parse_zone(_read(z), source=z) for z in args.zone or ())
+    if args.k8s:
+        if not args.cluster_domain:
+            raise UsageError("dns serve: --k8s needs --cluster-domain")
+        zones = (*k8s_zones(_record_set(args.k8s, args.cluster_domain, args.spec_version)), *zones)
+    zones += tuple(parse_zone(_read(z), source=z) for z in args.upstream_zone or ())
     faults = tuple(
         [Fault.parse(s, "servfail") for s in args.servfail]
         + [Fault.parse(s, "refused") for s in args.refused]
@@ -193,8 +230,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_dns_pod_resolv_conf)
 
+    r = verbs.add_parser("records", help="the Kubernetes DNS spec's records for your Services")
+    r.add_argument("files", nargs="+", metavar="FILE", help="Services, Endpoints, EndpointSlices")
+    r.add_argument("--cluster-domain", required=True)
+    r.add_argument("--spec-version", choices=("1.1.0", "1.0.1"), default="1.1.0")
+    out = r.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="[{name, type, ttl, data}], sorted")
+    out.add_argument("--zone-file", action="store_true", help="RFC 1035 master files")
+    r.set_defaults(func=_dns_records)
+
     v = verbs.add_parser("serve", help="serve zone files over UDP and TCP, logging each query")
-    v.add_argument("--zone", action="append", required=True, metavar="FILE")
+    v.add_argument("--zone", action="append", metavar="FILE", help="a zone file (repeatable)")
+    v.add_argument(
+        "--k8s",
+        action="append",
+        metavar="FILE",
+        help="manifests whose Kubernetes DNS records to serve (repeatable)",
+    )
+    v.add_argument("--cluster-domain", help="the cluster zone, with --k8s")
+    v.add_argument("--spec-version", choices=("1.1.0", "1.0.1"), default="1.1.0")
+    v.add_argument(
+        "--upstream-zone",
+        action="append",
+        metavar="FILE",
+        help="answers every name outside the cluster zone (repeatable)",
+    )
     v.add_argument("--port", type=int, default=5353, help="0 picks a free port (printed)")
     v.add_argument("--address", action="append", metavar="IP", help="default 127.0.0.1")
     v.add_argument("--servfail", action="append", default=[], metavar="SUFFIX[/TYPE]")
@@ -216,6 +276,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `infranotes ... | head`: the reader left; not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

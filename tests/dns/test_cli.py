@@ -142,3 +142,64 @@ def test_serve_answers_dig_style_queries(files: Path) -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=5) == 0
+
+
+def test_records_json_sorted_and_zone_file(tmp_path: Path, capsys) -> None:
+    data = Path(__file__).resolve().parents[1] / "data" / "realistic-namespace.yaml"
+    code, out, _ = run(
+        capsys, "dns", "records", "--cluster-domain", "cluster.local", str(data), "--json"
+    )
+    doc = json.loads(out)
+    assert code == 0 and all(set(r) == {"name", "type", "ttl", "data"} for r in doc)
+    keys = [(r["name"], r["type"], r["data"]) for r in doc]
+    assert keys == sorted(keys)
+    assert {
+        "name": "web.shop.svc.cluster.local.",
+        "type": "A",
+        "ttl": 5,
+        "data": "10.96.12.40",
+    } in doc
+    code, out, _ = run(
+        capsys, "dns", "records", "--cluster-domain", "cluster.local", str(data), "--zone-file"
+    )
+    assert out.startswith("$ORIGIN cluster.local.\n") and "$ORIGIN in-addr.arpa." in out
+
+
+def test_serve_k8s_with_upstream(tmp_path: Path) -> None:
+    data = Path(__file__).resolve().parents[1] / "data" / "realistic-namespace.yaml"
+    up = tmp_path / "up.zone"
+    up.write_text("*.example.net. 60 IN A 192.0.2.80\n")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "infranotes.cli",
+            "dns",
+            "serve",
+            "--k8s",
+            str(data),
+            "--cluster-domain",
+            "cluster.local",
+            "--upstream-zone",
+            str(up),
+            "--port",
+            "0",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        port = json.loads(proc.stdout.readline())["port"]
+        r = dns.query.udp(
+            dns.message.make_query("billing-db.shop.svc.cluster.local.", "A"),
+            "127.0.0.1",
+            port=port,
+            timeout=3,
+        )
+        texts = sorted(rd.to_text() for rr in r.answer for rd in rr)
+        assert texts == ["192.0.2.80", "billing.db.example.net."]  # CNAME, then upstream wildcard
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=5) == 0

@@ -119,3 +119,47 @@ def test_dns_config_and_node_file(json_text: str, node: str) -> None:
     except ParseError:
         cfg = None
     pod_resolv_conf(KubeletDNS(), "ns", dns_config=cfg, node_resolv_conf=node)
+
+
+MANIFEST_WORDS = st.sampled_from(
+    [
+        "kind: Service\n",
+        "kind: Endpoints\n",
+        "kind: EndpointSlice\n",
+        "kind: List\n",
+        "items:\n",
+        "metadata: {name: a, namespace: b}\n",
+        "spec:\n",
+        "  clusterIP: None\n",
+        "  clusterIP: 10.0.0.1\n",
+        "  type: ExternalName\n",
+        "  externalName: x.y\n",
+        "  ports: [{name: h, port: 80}]\n",
+        "subsets: [{addresses: [{ip: 10.0.0.2}]}]\n",
+        "endpoints: [{addresses: [1.2.3.4]}]\n",
+        "---\n",
+        "- ",
+        "  ",
+        "{",
+        "}",
+        "[",
+        "]",
+        ": ",
+        "null\n",
+        "7\n",
+        "metadata: {labels: {kubernetes.io/service-name: a}}\n",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.lists(MANIFEST_WORDS, max_size=25).map("".join)))
+def test_manifest_loader(text: str) -> None:
+    from infranotes.dns.manifests import load_manifests
+    from infranotes.dns.records import generate
+
+    try:
+        inv = load_manifests(text)
+    except ParseError:
+        return
+    generate(inv, "cluster.local")

@@ -92,6 +92,10 @@ def answer_wire(
         resp.answer.append(rrset)
         texts.append(rec.rdata)
     resp.set_rcode(dns.rcode.from_text(ans.rcode))
+    soa = zones.soa(ans.zone)
+    if soa is not None and (ans.rcode == "NXDOMAIN" or not ans.records):
+        # RFC 2308 §3: a negative answer carries the zone's SOA, which bounds its caching
+        resp.authority.append(dns.rrset.from_text(soa.owner, soa.ttl, "IN", "SOA", soa.rdata))
     return resp.to_wire(), query, ans.rcode, tuple(texts)
 
 

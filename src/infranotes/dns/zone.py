@@ -146,6 +146,11 @@ class ZoneSet:
         best = [z for z in self.zones if _is_under(qname, z.origin)]
         return max(best, key=lambda z: len(z.origin) if z.origin != "." else 0, default=None)
 
+    def soa(self, origin: str | None) -> Record | None:
+        """The SOA at ``origin``'s apex, for the authority section of negative answers."""
+        zone = next((z for z in self.zones if z.origin == origin), None)
+        return next(iter(zone.rrset(zone.origin, "SOA")), None) if zone else None
+
     def fault_for(self, qname: str, qtype: str) -> Fault | None:
         return next((f for f in self.faults if f.matches(qname, qtype)), None)
 

@@ -1,0 +1,215 @@
+"""The record set of "Kubernetes DNS-Based Service Discovery" for a set of Services.
+
+Follows ``kubernetes/dns`` ``docs/specification.md``: schema 1.1.0 (A and AAAA, in-addr.arpa
+and ip6.arpa PTRs, ``publishNotReadyAddresses``) and, with ``version="1.0.1"``, the text the
+seed note translated (A only, the ``tolerate-unready-endpoints`` annotation, and the
+deprecated ``<a>-<b>-<c>-<d>.<ns>.pod.<zone>`` records of §2.6).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import dns.reversename
+
+from infranotes.dns.manifests import Endpoint, Inventory, Service
+from infranotes.dns.zone import Record, Zone, ZoneAnswer, ZoneSet
+from infranotes.errors import ParseError
+
+SPEC_VERSIONS = ("1.1.0", "1.0.1")
+DEFAULT_TTL = 5  # CoreDNS kubernetes plugin default
+SRV_PRIORITY, SRV_WEIGHT = 10, 100  # not prescribed; the spec's examples use 10 100
+
+
+@dataclass(frozen=True)
+class SpecRecord:
+    """A record and the spec section that requires it."""
+
+    record: Record
+    section: str
+
+    def to_json(self) -> dict[str, object]:
+        r = self.record
+        return {"name": r.owner, "type": r.rtype, "ttl": r.ttl, "data": r.rdata}
+
+
+@dataclass(frozen=True)
+class RecordSet:
+    zone: str
+    version: str
+    records: tuple[SpecRecord, ...]
+    warnings: tuple[str, ...] = ()
+
+    def of_section(self, section: str) -> tuple[Record, ...]:
+        return tuple(r.record for r in self.records if r.section == section)
+
+    def to_json(self) -> list[dict[str, object]]:
+        return [r.to_json() for r in self.records]
+
+
+def _abs(name: str) -> str:
+    return name.lower().rstrip(".") + "."
+
+
+def endpoint_hostname(e: Endpoint) -> str:
+    """The endpoint's hostname, else a system-assigned one: the IP with '.'/':' as '-' (CoreDNS)."""
+    return e.hostname or e.ip.replace(".", "-").replace(":", "-")
+
+
+def is_ready(e: Endpoint, svc: Service, version: str) -> bool:
+    """§2.1 _ready_: listed as ready, or the Service publishes not-ready addresses."""
+    if e.ready:
+        return True
+    return svc.tolerate_unready_annotation if version == "1.0.1" else svc.publish_not_ready
+
+
+def _addr_type(ip: str) -> str:
+    return "A" if ipaddress.ip_address(ip).version == 4 else "AAAA"
+
+
+def generate(
+    inventory: Inventory,
+    zone: str = "cluster.local",
+    *,
+    version: str = "1.1.0",
+    ttl: int = DEFAULT_TTL,
+) -> RecordSet:
+    """Every record the spec requires for ``inventory`` in cluster domain ``zone``."""
+    if version not in SPEC_VERSIONS:
+        raise ParseError(
+            f"unknown spec version {version!r}",
+            source="--spec-version",
+            expected=" or ".join(SPEC_VERSIONS),
+        )
+    z = _abs(zone)
+    if any(not 1 <= len(label) <= 63 for label in z[:-1].split(".")):
+        raise ParseError(
+            f"cluster domain {zone!r} is not a DNS name",
+            source="--cluster-domain",
+            expected="labels of 1 to 63 octets",
+        )
+    out: set[SpecRecord] = set()
+    warnings: list[str] = []
+
+    def add(section: str, owner: str, rtype: str, rdata: str) -> None:
+        if len(owner.rstrip(".")) > 253:
+            warnings.append(f"{owner}: longer than 253 octets, left out")
+            return
+        out.add(SpecRecord(Record(_abs(owner), rtype, ttl, rdata), section))
+
+    def address(section: str, owner: str, ip: str, what: str) -> bool:
+        if _addr_type(ip) == "AAAA" and version == "1.0.1":
+            warnings.append(f"{what}: {ip} is IPv6; schema 1.0.1 defines no AAAA records")
+            return False
+        add(section, owner, _addr_type(ip), ip)
+        return True
+
+    def ptr(section: str, ip: str, target: str) -> None:
+        if _addr_type(ip) == "A" or version != "1.0.1":
+            add(section, dns.reversename.from_address(ip).to_text(), "PTR", _abs(target))
+
+    add("2.2", f"dns-version.{z}", "TXT", f'"{version}"')
+    for svc in sorted(inventory.services, key=lambda s: (s.namespace, s.name)):
+        base = f"{svc.name}.{svc.namespace}.svc.{z}"
+        named = [p for p in svc.ports if p.name]
+        if svc.type == "ExternalName":
+            add("2.5", base, "CNAME", _abs(svc.external_name or ""))
+        elif not svc.headless:
+            for ip in svc.cluster_ips:
+                if address("2.3.1", base, ip, f"Service {svc.namespace}/{svc.name}"):
+                    ptr("2.3.3", ip, base)
+            for p in named:
+                add(
+                    "2.3.2",
+                    f"_{p.name}._{p.protocol.lower()}.{base}",
+                    "SRV",
+                    f"{SRV_PRIORITY} {SRV_WEIGHT} {p.port} {_abs(base)}",
+                )
+        else:
+            ready = [e for e in inventory.endpoints_of(svc) if is_ready(e, svc, version)]
+            for e in sorted(ready, key=lambda e: (e.ip, e.hostname or "")):
+                host = f"{endpoint_hostname(e)}.{base}"
+                if not address("2.4.1", base, e.ip, f"endpoint of {svc.namespace}/{svc.name}"):
+                    continue
+                address("2.4.1", host, e.ip, "")
+                ptr("2.4.3", e.ip, host)
+                for p in named:
+                    add(
+                        "2.4.2",
+                        f"_{p.name}._{p.protocol.lower()}.{base}",
+                        "SRV",
+                        f"{SRV_PRIORITY} {SRV_WEIGHT} {p.port} {_abs(host)}",
+                    )
+    records = tuple(sorted(out, key=lambda r: (r.record.owner, r.record.rtype, r.record.rdata)))
+    return RecordSet(z, version, records, tuple(dict.fromkeys(warnings)))
+
+
+def apex_records(zone: str, ttl: int = DEFAULT_TTL, serial: int = 1) -> tuple[Record, ...]:
+    """SOA and NS at the zone apex, as CoreDNS synthesises them (not part of the spec)."""
+    z = _abs(zone)
+    return (
+        Record(z, "SOA", ttl, f"ns.dns.{z} hostmaster.{z} {serial} 7200 1800 86400 {ttl}"),
+        Record(z, "NS", ttl, f"ns.dns.{z}"),
+    )
+
+
+REVERSE_ORIGINS = ("in-addr.arpa.", "ip6.arpa.")
+
+
+class PodRecordZone(Zone):
+    """A zone that also synthesises §2.6's deprecated ``<a>-<b>-<c>-<d>.<ns>.pod.<zone>`` A
+    records (schema 1.0.1), for any namespace and any four octets, as kube-dns did."""
+
+    def lookup(self, qname: str, qtype: str) -> ZoneAnswer:
+        name = _abs(qname)
+        suffix = ".pod." + self.origin
+        if name.endswith(suffix):
+            labels = name[: -len(suffix)].split(".")
+            if len(labels) == 2:
+                parts = labels[0].split("-")
+                if len(parts) == 4 and all(
+                    p.isdigit() and int(p) <= 255 and str(int(p)) == p for p in parts
+                ):
+                    ip = ".".join(parts)
+                    recs = (Record(name, "A", self.records[0].ttl if self.records else 5, ip),)
+                    return ZoneAnswer("NOERROR", recs if qtype == "A" else (), None, self.origin)
+            if len(labels) <= 1:  # pod.<zone> and <ns>.pod.<zone>: empty non-terminals
+                return ZoneAnswer("NOERROR", (), None, self.origin)
+        return super().lookup(qname, qtype)
+
+
+def zones(rs: RecordSet) -> tuple[Zone, ...]:
+    """The cluster zone and the reverse zones, each with SOA and NS, ready to serve."""
+    forward = [r.record for r in rs.records if r.record.rtype != "PTR"]
+    cls = PodRecordZone if rs.version == "1.0.1" else Zone
+    out: list[Zone] = [cls.from_records(rs.zone, [*apex_records(rs.zone), *forward])]
+    for origin in REVERSE_ORIGINS:
+        ptrs = [
+            r.record
+            for r in rs.records
+            if r.record.rtype == "PTR" and r.record.owner.endswith(origin)
+        ]
+        soa = Record(
+            origin,
+            "SOA",
+            rs.records[0].record.ttl,
+            f"ns.dns.{rs.zone} hostmaster.{rs.zone} 1 7200 1800 86400 {rs.records[0].record.ttl}",
+        )
+        ns = Record(origin, "NS", soa.ttl, f"ns.dns.{rs.zone}")
+        out.append(Zone.from_records(origin, [soa, ns, *ptrs]))
+    return tuple(out)
+
+
+def zone_file(records: Iterable[Record], origin: str) -> str:
+    """RFC 1035 master-file text, absolute names, one record per line."""
+    lines = [f"$ORIGIN {origin}"]
+    for r in records:
+        lines.append(f"{r.owner:<50} {r.ttl:>6} IN {r.rtype:<5} {r.rdata}")
+    return "\n".join(lines) + "\n"
+
+
+def serve_zones(rs: RecordSet, upstream: Iterable[Zone] = ()) -> ZoneSet:
+    """The cluster's zones plus, for every other name, the given upstream zones."""
+    return ZoneSet((*zones(rs), *upstream))
