@@ -5,8 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the oracle and site tests need: real resolvers (glibc getent, musl-gcc),
-# network namespaces (iproute2, util-linux), and the browser for the site tests.
-APT_PACKAGES := iproute2 util-linux libc-bin gcc musl-tools chromium
+# network namespaces (iproute2, util-linux), NSD (the authoritative server the Kubernetes DNS
+# records are compared with), and the browser for the site tests.
+APT_PACKAGES := iproute2 util-linux libc-bin gcc musl-tools chromium nsd
 JB := $(BIN)/jupyter-book
 JOBS ?= 2
 

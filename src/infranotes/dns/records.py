@@ -17,6 +17,7 @@ import dns.reversename
 from infranotes.dns.manifests import Endpoint, Inventory, Service
 from infranotes.dns.zone import Record, Zone, ZoneAnswer, ZoneSet
 from infranotes.errors import ParseError
+from infranotes.plotting import Table
 
 SPEC_VERSIONS = ("1.1.0", "1.0.1")
 DEFAULT_TTL = 5  # CoreDNS kubernetes plugin default
@@ -210,6 +211,106 @@ def zone_file(records: Iterable[Record], origin: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def records_table(rs: RecordSet, prefix: str = "") -> Table:
+    """The records whose spec section starts with ``prefix``, one row each."""
+    rows = [
+        (r.record.owner, r.record.ttl, r.record.rtype, r.record.rdata, "§" + r.section)
+        for r in rs.records
+        if r.section.startswith(prefix)
+    ]
+    return Table(("name", "ttl", "type", "data", "spec"), rows)
+
+
 def serve_zones(rs: RecordSet, upstream: Iterable[Zone] = ()) -> ZoneSet:
     """The cluster's zones plus, for every other name, the given upstream zones."""
     return ZoneSet((*zones(rs), *upstream))
+
+
+# What changed from the 1.0.1 text (the one the seed note translated) to 1.1.0.
+VERSION_CHANGES = (
+    ("§1 schema version", "1.0.1", "1.1.0"),
+    (
+        "§2.1 ready",
+        "listed in addresses, or the tolerate-unready-endpoints annotation",
+        "listed in addresses, or spec.publishNotReadyAddresses: true",
+    ),
+    ("§2.2 TXT example", '"1.0.0": does not match the text\'s own version (erratum)', '"1.1.0"'),
+    ("§2.3.1 / §2.4.1 addresses", "A records only", "A for IPv4, AAAA for IPv6 addresses"),
+    (
+        "§2.3.2 / §2.4.2 SRV format",
+        "<weight> <priority>: reversed against RFC 2782 (erratum)",
+        "<priority> <weight>, as on the wire",
+    ),
+    ("§2.3.3 / §2.4.3 PTR", "in-addr.arpa only", "in-addr.arpa and ip6.arpa"),
+    (
+        "§2.6 deprecated records",
+        "<a>-<b>-<c>-<d>.<ns>.pod.<zone> A records still required",
+        "removed",
+    ),
+)
+
+# Every spec section, where the notebook shows it, and the test that holds it.
+SPEC_SECTIONS = (
+    (
+        "2.2",
+        "Record for Schema Version",
+        "1. Schema version",
+        "test_records.py::test_spec_example[*2.2*]",
+    ),
+    (
+        "2.3.1",
+        "ClusterIP: A / AAAA",
+        "2. ClusterIP Services",
+        "test_records.py::test_spec_example[*2.3.1*]",
+    ),
+    (
+        "2.3.2",
+        "ClusterIP: SRV",
+        "2. ClusterIP Services",
+        "test_records.py::test_spec_example[*2.3.2*]",
+    ),
+    (
+        "2.3.3",
+        "ClusterIP: PTR",
+        "2. ClusterIP Services",
+        "test_records.py::test_spec_example[*2.3.3*]",
+    ),
+    (
+        "2.4.1",
+        "Headless: A / AAAA",
+        "3. Headless Services",
+        "test_records.py::test_spec_example[*2.4.1*], "
+        "test_records.py::test_headless_without_ready_endpoints_is_nxdomain",
+    ),
+    (
+        "2.4.2",
+        "Headless: SRV",
+        "3. Headless Services",
+        "test_records.py::test_spec_example[*2.4.2*]",
+    ),
+    (
+        "2.4.3",
+        "Headless: PTR",
+        "3. Headless Services",
+        "test_records.py::test_spec_example[*2.4.3*]",
+    ),
+    (
+        "2.5",
+        "ExternalName: CNAME",
+        "4. ExternalName Services",
+        "test_records.py::test_spec_example[*2.5*]",
+    ),
+    (
+        "2.6",
+        "Deprecated pod records (1.0.1)",
+        "6. 1.0.1 and 1.1.0",
+        "test_records.py::test_version_differences",
+    ),
+    (
+        "negative",
+        "NXDOMAIN versus NODATA",
+        "5. Negative answers",
+        "test_records.py::test_negative_answers, "
+        "oracles/test_k8s_dns_oracle.py::test_same_answers_as_nsd",
+    ),
+)

@@ -1,0 +1,57 @@
+"""Asking a DNS server one question over UDP (dnspython) and showing the reply as a table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdatatype
+
+from infranotes.plotting import Table
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The parts of a reply the notes compare: rcode, AA, and the sections as text rows."""
+
+    qname: str
+    qtype: str
+    rcode: str
+    aa: bool
+    answer: tuple[tuple[str, int, str, str], ...]
+    authority: tuple[tuple[str, int, str, str], ...]
+
+    def table(self) -> Table:
+        flags = "aa" if self.aa else "-"
+        rows = [("answer", *r) for r in self.answer] + [("authority", *r) for r in self.authority]
+        return Table(
+            ("section", "name", "ttl", "type", "data"),
+            rows,
+            caption=f"{self.qname} {self.qtype}: {self.rcode}, flags {flags}",
+        )
+
+
+def _rows(section: list) -> tuple[tuple[str, int, str, str], ...]:
+    return tuple(
+        sorted(
+            (rr.name.to_text(), rr.ttl, dns.rdatatype.to_text(rr.rdtype), rd.to_text())
+            for rr in section
+            for rd in rr
+        )
+    )
+
+
+def ask(name: str, qtype: str, port: int, server: str = "127.0.0.1", timeout: float = 3) -> Reply:
+    """One UDP question to ``server:port``."""
+    reply = dns.query.udp(dns.message.make_query(name, qtype), server, port=port, timeout=timeout)
+    return Reply(
+        name,
+        qtype,
+        dns.rcode.to_text(reply.rcode()),
+        bool(reply.flags & dns.flags.AA),
+        _rows(reply.answer),
+        _rows(reply.authority),
+    )
