@@ -199,3 +199,29 @@ def test_spec_section_map_names_real_tests() -> None:
             assert file.exists(), ref
             if func:
                 assert f"def {func.split('[')[0]}(" in file.read_text(), ref
+
+
+def test_coredns_documented_answers() -> None:
+    """What the CoreDNS kubernetes plugin README documents, reproduced (plugin/kubernetes):
+    endpoints without a hostname are named by the dashed IP (1-2-3-4.<svc>...), the default TTL
+    is 5 s, `pods insecure` echoes the dashed IP of any a-b-c-d.<ns>.pod name, and a ClusterIP
+    Service answers with its cluster IP even with no endpoints (unless `ignore empty_service`)."""
+    text = """
+kind: Service
+metadata: {name: my-service, namespace: namespace}
+spec: {clusterIP: None}
+---
+kind: Endpoints
+metadata: {name: my-service, namespace: namespace}
+subsets: [{addresses: [{ip: 1.2.3.4}]}]
+---
+kind: Service
+metadata: {name: lonely, namespace: namespace}
+spec: {clusterIP: 10.0.0.77}
+"""
+    rs = generate(load_manifests(text))
+    assert rrs(rs, "1-2-3-4.my-service.namespace.svc.cluster.local.", "A") == {"1.2.3.4"}
+    assert {r.record.ttl for r in rs.records} == {5}
+    assert rrs(rs, "lonely.namespace.svc.cluster.local.", "A") == {"10.0.0.77"}
+    old = serve_zones(generate(load_manifests(text), version="1.0.1"))
+    assert old.answer("1-2-3-4.anything.pod.cluster.local.", "A").addresses == ("1.2.3.4",)
