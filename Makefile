@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Debian packages the oracle and site tests need: real resolvers (glibc getent, musl-gcc),
 # network namespaces (iproute2, util-linux), NSD (the authoritative server the Kubernetes DNS
 # records are compared with), and the browser for the site tests.
-APT_PACKAGES := iproute2 util-linux libc-bin gcc musl-tools chromium nsd
+APT_PACKAGES := iproute2 util-linux libc-bin gcc musl-tools chromium nsd iptables nftables conntrack
 JB := $(BIN)/jupyter-book
 JOBS ?= 2
 

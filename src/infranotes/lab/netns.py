@@ -102,3 +102,27 @@ class NetNS:
         finally:
             os.close(target)
             os.close(home)
+
+
+def veth(a: NetNS, dev_a: str, b: NetNS, dev_b: str) -> None:
+    """A veth pair with one end in each namespace, both ends up (removed with the namespaces)."""
+    run(
+        [
+            "ip",
+            "link",
+            "add",
+            dev_a,
+            "netns",
+            a.name,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            dev_b,
+            "netns",
+            b.name,
+        ],
+        check=True,
+    )
+    run(["ip", "-n", a.name, "link", "set", dev_a, "up"], check=True)
+    run(["ip", "-n", b.name, "link", "set", dev_b, "up"], check=True)

@@ -1,0 +1,452 @@
+"""Walking a packet through the hooks, tables, chains and rules, the way the kernel does.
+
+The walk follows ``hooks.HOOK_ORDER``; the routing decision after PREROUTING picks INPUT or
+FORWARD from the (possibly DNAT-ed) destination; locally generated packets are routed
+before OUTPUT and re-routed when nat OUTPUT changes their destination. The nat table is
+consulted only for a connection's first packet (conntrack state NEW); NOTRACK in raw
+takes the packet out of conntrack and so out of NAT. Where ``-m statistic`` decides, the
+walk forks: every branch is kept with its probability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from infranotes.netfilter.hooks import tables_at
+from infranotes.netfilter.matches import Context, Unsupported, match_probability
+from infranotes.netfilter.packet import Node, Packet
+from infranotes.netfilter.ruleset import Rule, Ruleset
+
+MAX_DEPTH = 64  # chains deeper than this are a loop (the kernel refuses such rulesets)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A rule that matched, or a chain policy that applied (``rule`` None)."""
+
+    hook: str
+    table: str
+    chain: str
+    rule: int | None
+    verdict: str  # JUMP, GOTO, CONTINUE, ACCEPT, DROP, RETURN, or policy:ACCEPT / policy:DROP
+    target: str | None = None
+    text: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "hook": self.hook,
+            "table": self.table,
+            "chain": self.chain,
+            "rule": self.rule,
+            "verdict": self.verdict,
+        }
+
+
+@dataclass
+class _State:
+    packet: Packet
+    orig: Packet
+    prob: float = 1.0
+    steps: list[Step] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    dnat: bool = False
+    snat: bool = False
+    fate: str | None = None
+
+    def fork(self, prob: float) -> _State:
+        return _State(
+            self.packet,
+            self.orig,
+            self.prob * prob,
+            list(self.steps),
+            list(self.events),
+            self.dnat,
+            self.snat,
+            self.fate,
+        )
+
+
+@dataclass(frozen=True)
+class Branch:
+    probability: float
+    fate: str
+    packet: Packet  # as it leaves (after NAT)
+    steps: tuple[Step, ...]
+    events: tuple[str, ...]
+
+    @property
+    def destination(self) -> str:
+        p = self.packet
+        return f"{p.dst}:{p.dport}" if p.proto in ("tcp", "udp") else p.dst
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "probability": round(self.probability, 6),
+            "fate": self.fate,
+            "destination": self.destination,
+            "source": f"{self.packet.src}",
+            "steps": [s.to_json() for s in self.steps],
+            "events": list(self.events),
+        }
+
+
+@dataclass(frozen=True)
+class Trace:
+    packet: Packet
+    branches: tuple[Branch, ...]
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The steps every branch shares (all of them when the walk did not fork)."""
+        if not self.branches:
+            return ()
+        first = self.branches[0].steps
+        n = len(first)
+        for b in self.branches[1:]:
+            n = min(n, len(b.steps))
+            while n and b.steps[:n] != first[:n]:
+                n -= 1
+        return first[:n]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "packet": self.packet.to_json(),
+            "steps": [s.to_json() for s in self.steps],
+            "branches": [b.to_json() for b in self.branches],
+        }
+
+
+def _unknown(table: str, chain: str, rule: Rule, exc: Exception) -> str:
+    return (
+        f"unknown: {table} {chain} rule {rule.number} uses {exc}, which the tracer cannot evaluate"
+    )
+
+
+CT_MATCHES = {"conntrack", "state", "connmark"}
+CT_TARGETS = {"DNAT", "SNAT", "MASQUERADE", "REDIRECT", "NETMAP", "CONNMARK", "CT", "NOTRACK"}
+
+
+def conntrack_active(rs: Ruleset) -> bool:
+    """Whether any rule makes the kernel track connections in this network namespace.
+
+    Without one, iptables-nft's nat chains never see a packet: nat is driven by conntrack,
+    which a netns only runs once a rule asks for it (observed with iptables-nft 1.8.9 on
+    Linux 6.18: a nat table of plain rules is skipped; see tests/oracles). iptables-legacy's
+    nat table needs conntrack itself, so a legacy dump with a nat table counts as active.
+    """
+    if rs.backend == "legacy" and "nat" in rs.tables:
+        return True
+    for t in rs.tables.values():
+        for c in t.chains.values():
+            for r in c.rules:
+                if r.target and r.target.name in CT_TARGETS:
+                    return True
+                if any(m.module in CT_MATCHES for m in r.matches):
+                    return True
+    return False
+
+
+def _mark_target(value: int, opt: str, arg: str) -> int:
+    v, _, m = arg.partition("/")
+    val = int(v, 0)
+    if opt == "set-xmark":
+        mask = int(m, 0) if m else 0xFFFFFFFF
+        return ((value & ~mask) ^ val) & 0xFFFFFFFF
+    if opt == "set-mark":
+        mask = int(m, 0) if m else 0xFFFFFFFF
+        return ((value & ~mask) | val) & 0xFFFFFFFF
+    if opt == "or-mark":
+        return value | val
+    if opt == "and-mark":
+        return value & val
+    if opt == "xor-mark":
+        return value ^ val
+    raise Unsupported(f"MARK --{opt}")
+
+
+def _addr_port(spec: str, packet: Packet, ports: bool) -> tuple[str, int]:
+    addr, _, port = spec.partition(":")
+    addr = addr.split("-")[0]  # a range: the tracer reports its first address
+    p = int(port.split("-")[0]) if port else (packet.dport if ports else packet.sport)
+    return addr, p
+
+
+class Tracer:
+    """Traces packets through one ruleset on one node."""
+
+    def __init__(
+        self,
+        ruleset: Ruleset,
+        node: Node | None = None,
+        sets: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        self.rs = ruleset
+        self.node = node or Node.simple()
+        self.sets = dict(sets or {})
+        self.conntrack = conntrack_active(ruleset)
+
+    # ------------------------------------------------------------------ targets
+    def _target(self, st: _State, rule: Rule, hook: str) -> str:
+        """Apply a non-jump target; returns the verdict as the kernel's trace prints it."""
+        t = rule.target
+        assert t is not None
+        p = st.packet
+        name = t.name
+        if name in ("ACCEPT", "DROP", "RETURN"):
+            return name
+        if name == "REJECT":
+            return "DROP"  # REJECT sends an error back and drops the packet
+        if name in ("LOG", "NFLOG", "TRACE"):
+            return "CONTINUE"
+        if name == "MARK":
+            if not t.options:
+                raise Unsupported("MARK without an option")
+            o = t.options[0]
+            st.packet = p.with_(mark=_mark_target(p.mark, o.name, o.value))
+            st.events.append(
+                f"mark set to {hex(st.packet.mark)} "
+                f"({hook} {rule.table} {rule.chain} #{rule.number})"
+            )
+            return "CONTINUE"
+        if name == "CONNMARK":
+            o = t.options[0] if t.options else None
+            if o is None:
+                raise Unsupported("CONNMARK without an option")
+            if o.name in ("set-xmark", "set-mark", "or-mark", "and-mark", "xor-mark"):
+                st.packet = p.with_(ctmark=_mark_target(p.ctmark, o.name, o.value))
+            elif o.name == "save-mark":
+                st.packet = p.with_(ctmark=p.mark)
+            elif o.name == "restore-mark":
+                st.packet = p.with_(mark=p.ctmark)
+            else:
+                raise Unsupported(f"CONNMARK --{o.name}")
+            return "CONTINUE"
+        if name == "NOTRACK" or (name == "CT" and t.get("notrack")):
+            st.packet = p.with_(ctstate="UNTRACKED")
+            st.events.append("conntrack: NOTRACK, the packet is untracked (no NAT)")
+            return "CONTINUE"
+        if name == "CT":
+            return "CONTINUE"
+        if name == "DNAT":
+            o = t.get("to-destination")
+            if o is None:
+                raise Unsupported("DNAT without --to-destination")
+            addr, port = _addr_port(o.value, p, ports=True)
+            st.packet = p.with_(dst=addr, dport=port)
+            st.dnat = True
+            st.events.append(f"DNAT {p.dst}:{p.dport} -> {addr}:{port}")
+            return "ACCEPT"
+        if name == "REDIRECT":
+            o = t.get("to-ports")
+            port = int(o.value.split("-")[0]) if o else p.dport
+            addr = "127.0.0.1" if p.local else (self.node.address_of(p.iif or "") or p.dst)
+            st.packet = p.with_(dst=addr, dport=port)
+            st.dnat = True
+            st.events.append(f"REDIRECT to {addr}:{port}")
+            return "ACCEPT"
+        if name == "SNAT":
+            o = t.get("to-source")
+            if o is None:
+                raise Unsupported("SNAT without --to-source")
+            addr, port = _addr_port(o.value, p, ports=False)
+            st.packet = p.with_(src=addr, sport=port)
+            st.snat = True
+            st.events.append(f"SNAT {p.src} -> {addr}")
+            return "ACCEPT"
+        if name == "MASQUERADE":
+            addr = self.node.address_of(p.oif or "")
+            if addr is None:
+                raise Unsupported(f"MASQUERADE: no address on {p.oif!r}")
+            st.packet = p.with_(src=addr)
+            st.snat = True
+            st.events.append(f"MASQUERADE {p.src} -> {addr} (address of {p.oif})")
+            return "ACCEPT"
+        raise Unsupported(f"target {name}")
+
+    # ------------------------------------------------------------------ chains
+    def _walk(
+        self, st: _State, hook: str, table: str, chain: str, start: int, depth: int
+    ) -> list[tuple[_State, str]]:
+        """Run ``chain`` from rule index ``start``; (state, RETURN|ACCEPT|DROP|UNKNOWN) list."""
+        if depth > MAX_DEPTH:
+            st.fate = f"unknown: chains nested deeper than {MAX_DEPTH}"
+            return [(st, "UNKNOWN")]
+        ch = self.rs.chain(table, chain)
+        assert ch is not None
+        candidates = [i for i in ch.candidates(st.packet.dst) if i >= start]
+        for idx in candidates:
+            rule = ch.rules[idx]
+            ctx = Context(hook, self.node, st.orig, st.dnat, st.snat, self.sets)
+            try:
+                prob = match_probability(rule.matches, st.packet, ctx)
+            except Unsupported as exc:
+                st.fate = _unknown(table, chain, rule, exc)
+                return [(st, "UNKNOWN")]
+            if prob == 0.0:
+                continue
+            if prob < 1.0:
+                taken = st.fork(prob)
+                st.prob *= 1.0 - prob
+                out = self._apply(taken, hook, table, chain, rule, depth)
+                rest = []
+                for s2, verdict in out:
+                    if verdict == "NEXT":
+                        rest += self._walk(s2, hook, table, chain, idx + 1, depth)
+                    else:
+                        rest.append((s2, verdict))
+                return rest + self._walk(st, hook, table, chain, idx + 1, depth)
+            out = self._apply(st, hook, table, chain, rule, depth)
+            if len(out) == 1 and out[0][1] == "NEXT":
+                st = out[0][0]
+                continue
+            results = []
+            for s2, verdict in out:
+                if verdict == "NEXT":
+                    results += self._walk(s2, hook, table, chain, idx + 1, depth)
+                else:
+                    results.append((s2, verdict))
+            return results
+        return [(st, "RETURN")]
+
+    def _apply(
+        self, st: _State, hook: str, table: str, chain: str, rule: Rule, depth: int
+    ) -> list[tuple[_State, str]]:
+        """A matched rule; NEXT means carry on with the following rule."""
+        t = rule.target
+        if t is None:
+            return [(st, "NEXT")]
+        if self.rs.chain(table, t.name) is not None:
+            st.steps.append(
+                Step(
+                    hook, table, chain, rule.number, "GOTO" if t.goto else "JUMP", t.name, rule.text
+                )
+            )
+            out = []
+            for s2, verdict in self._walk(st, hook, table, t.name, 0, depth + 1):
+                if verdict == "RETURN":
+                    out.append((s2, "RETURN" if t.goto else "NEXT"))
+                else:
+                    out.append((s2, verdict))
+            return out
+        try:
+            verdict = self._target(st, rule, hook)
+        except Unsupported as exc:
+            st.fate = _unknown(table, chain, rule, exc)
+            return [(st, "UNKNOWN")]
+        st.steps.append(Step(hook, table, chain, rule.number, verdict, None, rule.text))
+        if verdict == "CONTINUE":
+            return [(st, "NEXT")]
+        if verdict == "DROP" and t.name == "REJECT":
+            st.fate = f"rejected by {table} {chain} rule {rule.number}"
+        return [(st, verdict)]
+
+    def _table(self, st: _State, hook: str, table: str) -> list[tuple[_State, str]]:
+        """One table's base chain at ``hook``: ACCEPT, DROP or UNKNOWN per resulting state."""
+        ch = self.rs.chain(table, hook)
+        if ch is None:
+            return [(st, "ACCEPT")]
+        out = []
+        for s2, verdict in self._walk(st, hook, table, hook, 0, 0):
+            if verdict == "RETURN":
+                policy = ch.policy or "ACCEPT"
+                s2.steps.append(Step(hook, table, hook, None, f"policy:{policy}"))
+                verdict = policy
+                if policy == "DROP":
+                    s2.fate = f"dropped by the policy of {table} {hook}"
+            elif verdict == "DROP" and s2.fate is None:
+                last = s2.steps[-1]
+                s2.fate = f"dropped by {last.table} {last.chain} rule {last.rule}"
+            out.append((s2, verdict))
+        return out
+
+    def _hook(self, states: list[_State], hook: str) -> list[_State]:
+        """Run every table at ``hook``; states that end (drop, unknown) keep their fate."""
+        for table in tables_at(hook):
+            nxt: list[_State] = []
+            for st in states:
+                if st.fate is not None:
+                    nxt.append(st)
+                    continue
+                if table == "nat" and not self.conntrack and table in self.rs.tables:
+                    st.events.append(f"nat {hook} not consulted: no rule enables conntrack here")
+                    nxt.append(st)
+                    continue
+                if table == "nat" and st.packet.ctstate != "NEW":
+                    if table in self.rs.tables:  # NAT is decided once, by the first packet
+                        st.events.append(f"nat {hook} skipped: conntrack state {st.packet.ctstate}")
+                    nxt.append(st)
+                    continue
+                for s2, verdict in self._table(st, hook, table):
+                    if verdict in ("DROP", "UNKNOWN") and s2.fate is None:
+                        s2.fate = "dropped"
+                    nxt.append(s2)
+            states = nxt
+        return states
+
+    # ------------------------------------------------------------------ the walk
+    def _route(self, st: _State, hook_after: str) -> None:
+        p = st.packet
+        r = self.node.route(p.dst)
+        if r is None:
+            st.fate = f"no route to {p.dst}"
+            return
+        st.packet = p.with_(oif=r.dev)
+
+    def trace(self, packet: Packet) -> Trace:
+        """Every path ``packet`` can take, with its probability and fate."""
+        st = _State(packet, packet)
+        finished: list[_State] = []
+        if packet.local:
+            self._route(st, "OUTPUT")
+            states = [st] if st.fate is None else []
+            finished += [st] if st.fate is not None else []
+            states = self._hook(states, "OUTPUT")
+            for s in states:
+                if s.fate is None and s.packet.dst != s.orig.dst:
+                    before = s.packet.oif
+                    self._route(s, "POSTROUTING")
+                    if s.fate is None and s.packet.oif != before:
+                        s.events.append(f"re-routed after DNAT: out via {s.packet.oif}")
+            ended = [s for s in states if s.fate is not None]
+            states = self._hook([s for s in states if s.fate is None], "POSTROUTING") + ended
+            for s in states:
+                if s.fate is None:
+                    s.fate = f"sent out via {s.packet.oif}"
+            finished += states
+        else:
+            states = self._hook([st], "PREROUTING")
+            after: list[_State] = []
+            for s in states:
+                if s.fate is not None:
+                    after.append(s)
+                    continue
+                if self.node.is_local(s.packet.dst):
+                    s.events.append(f"routing: {s.packet.dst} is local, to INPUT")
+                    for s2 in self._hook([s], "INPUT"):
+                        if s2.fate is None:
+                            s2.fate = "delivered to a local process"
+                        after.append(s2)
+                    continue
+                if not self.node.forwarding:
+                    s.fate = "dropped: forwarding is off (net.ipv4.ip_forward=0)"
+                    after.append(s)
+                    continue
+                self._route(s, "FORWARD")
+                if s.fate is not None:
+                    after.append(s)
+                    continue
+                s.events.append(f"routing: forward {s.packet.dst} via {s.packet.oif}")
+                fwd = self._hook([s], "FORWARD")
+                ended = [x for x in fwd if x.fate is not None]
+                post = self._hook([x for x in fwd if x.fate is None], "POSTROUTING")
+                for s2 in post:
+                    if s2.fate is None:
+                        s2.fate = f"forwarded via {s2.packet.oif}"
+                after += post + ended
+            finished = after
+        branches = tuple(
+            Branch(s.prob, s.fate or "?", s.packet, tuple(s.steps), tuple(s.events))
+            for s in finished
+        )
+        return Trace(packet, branches)
