@@ -191,6 +191,50 @@ def _dns_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _iptables_trace(args: argparse.Namespace) -> int:
+    import ipaddress
+
+    from infranotes.netfilter.packet import Node, Route, parse_packet
+    from infranotes.netfilter.ruleset import parse_iptables_save
+    from infranotes.netfilter.trace import Tracer
+
+    rs = parse_iptables_save(_read(args.rules), source=args.rules)
+    packet = parse_packet(args.packet)
+    routes = []
+    for spec in args.route or ():
+        cidr, _, dev = spec.partition("=")
+        try:
+            routes.append(Route(ipaddress.IPv4Network(cidr, strict=False), dev or "eth0"))
+        except ValueError:
+            raise UsageError(f"--route {spec!r}: expected CIDR=DEVICE") from None
+    if args.pod_cidr:
+        routes.append(Route(ipaddress.IPv4Network(args.pod_cidr, strict=False), "cni0"))
+    routes.append(Route(ipaddress.IPv4Network("0.0.0.0/0"), args.uplink))
+    addresses = tuple(args.local_address or ("192.168.1.10",))
+    node = Node(
+        {args.uplink: addresses, "cni0": (args.bridge_address,), "lo": ("127.0.0.1",)},
+        tuple(routes),
+    )
+    sets = {}
+    for spec in args.ipset or ():
+        name, _, path = spec.partition("=")
+        sets[name] = tuple(w for w in _read(path).split() if not w.startswith("#"))
+    trace = Tracer(rs, node, sets).trace(packet)
+    if args.json:
+        _emit(trace.to_json())
+        return 0
+    print(f"packet: {packet.describe()}")
+    for i, b in enumerate(trace.branches, 1):
+        print(f"\nbranch {i}: p={b.probability:.4f}  {b.fate}  -> {b.destination}")
+        for st in b.steps:
+            rule = f"#{st.rule}" if st.rule else "policy"
+            tgt = f" {st.target}" if st.target else ""
+            print(f"  {st.hook:<11} {st.table:<8} {st.chain:<28} {rule:<7} {st.verdict}{tgt}")
+        for e in b.events:
+            print(f"  * {e}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="infranotes", description=__doc__.splitlines()[0])
     topics = parser.add_subparsers(dest="topic", required=True, parser_class=_Parser)
@@ -262,13 +306,41 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--drop", action="append", default=[], metavar="SUFFIX[/TYPE]")
     v.add_argument("--json", action="store_true", help="JSON lines: the port, then each query")
     v.set_defaults(func=_dns_serve)
+
+    ipt = topics.add_parser("iptables", help="trace a packet through an iptables-save dump")
+    iverbs = ipt.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+    t = iverbs.add_parser("trace", help="the hooks, tables, chains and rules a packet meets")
+    t.add_argument("--rules", required=True, metavar="FILE", help="iptables-save output")
+    t.add_argument(
+        "--packet",
+        required=True,
+        help='"tcp 10.0.0.5:40000 > 10.96.0.10:53 iif eth0 [mark 0x4000] [state NEW] [local]"',
+    )
+    t.add_argument(
+        "--local-address",
+        action="append",
+        metavar="ADDR",
+        help="an address of this node (repeatable; default 192.168.1.10)",
+    )
+    t.add_argument("--uplink", default="eth0", help="the node's interface with the default route")
+    t.add_argument("--pod-cidr", default="10.244.0.0/16", help="routed to cni0 ('' for none)")
+    t.add_argument("--bridge-address", default="10.244.0.1", help="the node's address on cni0")
+    t.add_argument("--route", action="append", metavar="CIDR=DEV", help="an extra route")
+    t.add_argument(
+        "--ipset",
+        action="append",
+        metavar="NAME=FILE",
+        help="contents of an ipset used by -m set (one entry per line)",
+    )
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(func=_iptables_trace)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        if getattr(args, "address", None) is None and args.topic == "dns" and args.verb == "serve":
+        if args.topic == "dns" and args.verb == "serve" and args.address is None:
             args.address = ["127.0.0.1"]
         return int(args.func(args))
     except InfranotesError as exc:

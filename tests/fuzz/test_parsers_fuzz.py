@@ -163,3 +163,60 @@ def test_manifest_loader(text: str) -> None:
     except ParseError:
         return
     generate(inv, "cluster.local")
+
+
+IPT_WORDS = st.sampled_from(
+    [
+        "*filter\n",
+        "*nat\n",
+        "*raw\n",
+        "COMMIT\n",
+        ":INPUT ACCEPT [0:0]\n",
+        ":FORWARD DROP [1:2]\n",
+        ":X - [0:0]\n",
+        "-A INPUT",
+        "-A X",
+        "-A FORWARD",
+        " -s 10.0.0.0/8",
+        " ! -d 1.2.3.4",
+        " -p tcp",
+        " -m tcp --dport 80",
+        " -m statistic --mode random --probability 0.5",
+        ' -m comment --comment "a b"',
+        " -m conntrack --ctstate NEW",
+        " -j ACCEPT",
+        " -j X",
+        " -g X",
+        " -j DNAT --to-destination 1.2.3.4:5",
+        " -j MARK --set-xmark 0x1/0x1",
+        " !",
+        " -m",
+        " --dport",
+        "\n",
+        "[3:4] ",
+        "# c\n",
+        " -j RETURN",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=300), st.lists(IPT_WORDS, max_size=40).map("".join)))
+def test_iptables_save_parser_and_tracer(text: str) -> None:
+    from infranotes.netfilter import Tracer, parse_iptables_save, parse_packet
+
+    try:
+        rs = parse_iptables_save(text)
+    except ParseError:
+        return
+    t = Tracer(rs).trace(parse_packet("tcp 10.0.0.5:1 > 10.96.0.10:80 iif eth0"))
+    assert t.branches and abs(sum(b.probability for b in t.branches) - 1.0) < 1e-9
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_packet_parser(text: str) -> None:
+    from infranotes.netfilter import parse_packet
+
+    with contextlib.suppress(ParseError):
+        parse_packet(text)

@@ -404,7 +404,7 @@ def parse_iptables_save(text: str | bytes, source: str = "<iptables-save>") -> R
         raise ParseError(
             f"table {table.name!r} has no COMMIT",
             source=source,
-            line=text.count("\n") + 1,
+            line=len(text.rstrip("\n").split("\n")),
             expected="COMMIT",
         )
     _check_jumps(rs)
