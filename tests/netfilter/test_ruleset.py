@@ -8,7 +8,7 @@ from infranotes.errors import ParseError
 from infranotes.netfilter.ruleset import parse_iptables_save, tokenize
 
 RULE = (
-    '[5:300] -A INPUT ! -s 10.0.0.0/8 -i eth+ -p tcp -m tcp --dport 22:24 '
+    "[5:300] -A INPUT ! -s 10.0.0.0/8 -i eth+ -p tcp -m tcp --dport 22:24 "
     '-m comment --comment "ssh, \\"quoted\\"" -j MY-CHAIN'
 )
 SAVE = f"""\
