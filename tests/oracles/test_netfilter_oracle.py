@@ -38,3 +38,13 @@ def test_tracer_matches_kernel(case: NFCase) -> None:
         dest = f"{kernel.final['DST']}:{kernel.final['DPORT']}"
         same = [b for b in model.branches if key(b.steps) == key(kernel.steps)]
         assert dest in {b.destination for b in same}
+
+
+def test_stale_udp_entry_matches_kernel() -> None:
+    """The conntrack story of the notebook: the model's table equals the kernel's."""
+    require("ip", "iptables-nft-restore", "xtables-monitor", "nft", "conntrack", "stdbuf")
+    from infranotes.netfilter import scenarios
+
+    with NetfilterLab(scenarios.STALE_STEPS[0].rules, pod_addresses=("10.244.1.12",)) as lab:
+        live = scenarios.stale_udp_live(lab)
+    assert live.rows == scenarios.stale_udp_model().rows

@@ -167,8 +167,26 @@ class NetfilterLab:
             self._added.add(p.src)
         return ns
 
-    def send(self, packet: Packet) -> KernelTrace:
-        """Send ``packet`` (from the client namespace, or from the node when ``local``)."""
+    def reload(self, rules: str) -> None:
+        """Replace the ruleset (conntrack entries stay, as on a node where kube-proxy syncs)."""
+        self.rules = rules
+        run(
+            ["ip", "netns", "exec", self.node_ns.name, "iptables-nft-restore"],
+            input=rules,
+            check=True,
+        )
+
+    def conntrack(self) -> list[str]:
+        """``conntrack -L`` in the node namespace, one line per entry, sorted."""
+        out = self.node_ns.exec(["conntrack", "-L"]).stdout
+        return sorted(line for line in out.splitlines() if line.strip())
+
+    def send(self, packet: Packet, *, flush: bool = True) -> KernelTrace:
+        """Send ``packet`` (from the client namespace, or from the node when ``local``).
+
+        ``flush`` empties the conntrack table afterwards, so the next packet starts a NEW
+        connection; keep it to see what an existing entry does to the next packet.
+        """
         p = packet
         hook = "output" if p.local else "prerouting"
         sel = f"ip daddr {p.dst}"
@@ -237,7 +255,8 @@ class NetfilterLab:
                     "infranotes_trace",
                 ]
             )
-            self.node_ns.exec(["conntrack", "-F"])  # the next case starts with a NEW connection
+            if flush:
+                self.node_ns.exec(["conntrack", "-F"])  # the next packet starts a NEW connection
         return parse_monitor(text, handles)
 
 
