@@ -110,11 +110,12 @@ def send(
     """
     entry = table.lookup(packet, now)
     if entry is not None:
-        t = tracer.trace(packet.with_(ctstate="ESTABLISHED"))
+        # conntrack applies the stored DNAT at PREROUTING/OUTPUT, before the routing decision
+        # and without the nat chains; the rest of the walk is the tracer's.
+        done = entry.translated
+        t = tracer.trace(packet.with_(ctstate="ESTABLISHED", dst=done.dst, dport=done.dport))
         b = t.branches[0]
-        p = entry.translated
-        dest = f"{p.dst}:{p.dport}" if p.proto in ("tcp", "udp") else p.dst
-        return FlowResult("ESTABLISHED", dest, t, b)
+        return FlowResult("ESTABLISHED", b.destination, t, b)
     t = tracer.trace(packet.with_(ctstate="NEW"))
     b = t.branches[min(pick, len(t.branches) - 1)]
     if table.insert(packet, b.packet, now) is None:

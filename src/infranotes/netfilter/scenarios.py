@@ -212,3 +212,26 @@ def table_full_model(max_entries: int = 4) -> Table:
         rows,
         caption=f"nf_conntrack_max = {max_entries}",
     )
+
+
+def nat_once_table(rules: str, notrack_rules: str, packet: str) -> Table:
+    """NAT decided by the first packet, reused for the next, skipped for an untracked one."""
+    table = ConntrackTable()
+    tr = tracer(rules)
+    p = parse_packet(packet)
+    rows = []
+    for label, t, tab in (
+        ("first packet", tr, table),
+        ("next packet, same connection", tr, table),
+        ("with NOTRACK in raw", tracer(notrack_rules), None),
+    ):
+        if tab is None:
+            b = t.trace(p).branches[0]
+            state, dest, fate = b.packet.ctstate, b.destination, b.fate
+        else:
+            r = send(t, tab, p, now=0.0)
+            b = r.branch
+            state, dest, fate = r.state, r.destination, b.fate if b else "dropped"
+        assert b is not None
+        rows.append((label, state, sum(s.table == "nat" for s in b.steps), dest, fate))
+    return Table(("packet", "conntrack", "nat rules met", "destination", "fate"), rows)
