@@ -235,6 +235,101 @@ def _iptables_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def _utc(t: int) -> str:
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UT")
+    except (OverflowError, ValueError, OSError):
+        return f"{t} s"
+
+
+def _tz_inspect(args: argparse.Namespace) -> int:
+    from infranotes.timekeeping.tzif import parse_tzif
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
+    z = parse_tzif(data, args.file)
+    rows = [
+        {
+            "at": t,
+            "utc": _utc(t),
+            "utoff": z.types[i].utoff,
+            "isdst": z.types[i].isdst,
+            "abbr": z.types[i].abbr,
+        }
+        for t, i in zip(z.transitions, z.indices, strict=True)
+    ]
+    doc = {
+        "file": args.file,
+        "version": z.version,
+        "types": [{"utoff": t.utoff, "isdst": t.isdst, "abbr": t.abbr} for t in z.types],
+        "transitions": rows,
+        "leap_seconds": [{"occurrence": x.occurrence, "correction": x.correction} for x in z.leaps],
+        "footer": z.footer,
+    }
+    if args.json:
+        _emit(doc)
+        return 0
+    print(
+        f"{args.file}: TZif version {z.version}, {len(z.transitions)} transitions, "
+        f"{len(z.types)} local time types, {len(z.leaps)} leap seconds, footer {z.footer!r}"
+    )
+    shown = (
+        rows if len(rows) <= 2 * args.limit else [*rows[: args.limit], None, *rows[-args.limit :]]
+    )
+    for r in shown:
+        if r is None:
+            print(f"  ... {len(rows) - 2 * args.limit} more ...")
+            continue
+        sign = "+" if r["utoff"] >= 0 else "-"
+        h, m = divmod(abs(r["utoff"]) // 60, 60)
+        dst = "  DST" if r["isdst"] else ""
+        print(f"  {r['utc']}  -> {r['abbr']:<6} UTC{sign}{h:02d}:{m:02d}{dst}")
+    return 0
+
+
+def _tz_doctor(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from infranotes.timekeeping.resolve import diagnose
+
+    root = Path(args.root)
+    if not root.is_dir():
+        raise UsageError(f"--root {args.root}: not a directory")
+    env = {}
+    for item in args.env or ():
+        k, sep, v = item.partition("=")
+        if not sep or k not in ("TZ", "TZDIR"):
+            raise UsageError(f"--env {item!r}: expected TZ=VALUE or TZDIR=VALUE")
+        env[k] = v
+    if args.at is None:
+        at = int(dt.datetime.now(dt.UTC).timestamp())
+    else:
+        try:
+            when = dt.datetime.fromisoformat(args.at.replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError(f"--at {args.at!r}: expected an ISO 8601 time") from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        at = int(when.timestamp())
+    state = diagnose(root, env, args.libc, at)
+    if args.json:
+        _emit(state.to_json())
+    else:
+        sign = "+" if state.utc_offset_seconds >= 0 else "-"
+        h, m = divmod(abs(state.utc_offset_seconds) // 60, 60)
+        print(
+            f"{state.libc}: zone {state.zone or '(unnamed)'} from {state.source}: "
+            f"{state.abbreviation} UTC{sign}{h:02d}:{m:02d} at {_utc(at)}"
+        )
+        for w in state.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+    return 1 if state.warnings else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="infranotes", description=__doc__.splitlines()[0])
     topics = parser.add_subparsers(dest="topic", required=True, parser_class=_Parser)
@@ -334,6 +429,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     t.add_argument("--json", action="store_true")
     t.set_defaults(func=_iptables_trace)
+
+    tz = topics.add_parser("tz", help="TZif files and the zone a process in a root will use")
+    tverbs = tz.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+    ins = tverbs.add_parser("inspect", help="decode a TZif file (RFC 8536)")
+    ins.add_argument("file", metavar="FILE")
+    ins.add_argument("--limit", type=int, default=5, help="transitions shown at each end")
+    ins.add_argument("--json", action="store_true")
+    ins.set_defaults(func=_tz_inspect)
+    doc = tverbs.add_parser("doctor", help="which zone glibc or musl uses in a root filesystem")
+    doc.add_argument("--root", required=True, metavar="DIR", help="the container's root")
+    doc.add_argument("--env", action="append", metavar="TZ=...", help="TZ=VALUE or TZDIR=VALUE")
+    doc.add_argument("--libc", choices=("glibc", "musl"), default="glibc")
+    doc.add_argument("--at", metavar="TIME", help="ISO 8601 instant (default: now)")
+    doc.add_argument("--json", action="store_true")
+    doc.set_defaults(func=_tz_doctor)
     return parser
 
 

@@ -220,3 +220,35 @@ def test_packet_parser(text: str) -> None:
 
     with contextlib.suppress(ParseError):
         parse_packet(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=300), st.binary(max_size=200).map(lambda b: b"TZif2" + b"\0" * 15 + b)
+    )
+)
+def test_tzif_reader(data: bytes) -> None:
+    from infranotes.timekeeping.tzif import parse_tzif
+
+    try:
+        z = parse_tzif(data)
+    except ParseError:
+        return
+    z.at(0)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(st.text(max_size=40), st.text(alphabet="ESTD<>+-0123456789,.:/JM", max_size=40)),
+    st.integers(min_value=-(2**40), max_value=2**40),
+)
+def test_posix_tz(text: str, t: int) -> None:
+    from infranotes.timekeeping.posixtz import parse_posix_tz
+
+    try:
+        tz = parse_posix_tz(text)
+    except ParseError:
+        return
+    off, _, abbr = tz.evaluate(t)
+    assert -200000 < off < 200000 and abbr

@@ -21,13 +21,18 @@ def _cache_dir() -> Path:
 
 
 def build_gai(libc: str) -> Path:
-    """Path to the ``gai`` probe linked against ``libc``, compiling it if needed."""
+    """Path to the ``gai`` probe (one getaddrinfo() call) linked against ``libc``."""
+    return build_probe("gai", libc)
+
+
+def build_probe(name: str, libc: str) -> Path:
+    """Path to the probe ``<name>.c`` of this package linked against ``libc``, compiled once."""
     if libc not in COMPILERS:
         raise LabUnavailable(f"no probe for libc {libc!r}")
     cc, flags = COMPILERS[libc]
-    source = resources.files("infranotes.lab").joinpath("gai.c").read_bytes()
+    source = resources.files("infranotes.lab").joinpath(f"{name}.c").read_bytes()
     digest = hashlib.sha256(source + cc.encode()).hexdigest()[:12]
-    exe = _cache_dir() / f"gai-{libc}-{digest}"
+    exe = _cache_dir() / f"{name}-{libc}-{digest}"
     if exe.exists():
         return exe
     if shutil.which(cc) is None:
@@ -35,9 +40,9 @@ def build_gai(libc: str) -> Path:
         raise LabUnavailable(f"{cc} not found (Debian package {pkg})")
     exe.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "gai.c"
+        src = Path(tmp) / f"{name}.c"
         src.write_bytes(source)
-        out = Path(tmp) / "gai"
+        out = Path(tmp) / name
         proc = subprocess.run(
             [cc, "-O1", "-o", str(out), str(src), *flags], capture_output=True, text=True
         )
