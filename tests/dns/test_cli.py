@@ -29,6 +29,12 @@ def files(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def serve(*args: str) -> subprocess.Popen[str]:
+    """`infranotes dns serve ... --port 0 --json` as a child process (first line: the port)."""
+    cmd = [sys.executable, "-m", "infranotes.cli", "dns", "serve", *args, "--port", "0", "--json"]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def run(capsys, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
@@ -107,23 +113,7 @@ def test_bad_input_is_one_line_exit_2(files: Path, capsys, args: list[str]) -> N
 
 
 def test_serve_answers_dig_style_queries(files: Path) -> None:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "infranotes.cli",
-            "dns",
-            "serve",
-            "--zone",
-            str(files / "z.zone"),
-            "--port",
-            "0",
-            "--json",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = serve("--zone", str(files / "z.zone"))
     try:
         port = json.loads(proc.stdout.readline())["port"]
         r = dns.query.udp(
@@ -169,26 +159,8 @@ def test_serve_k8s_with_upstream(tmp_path: Path) -> None:
     data = Path(__file__).resolve().parents[1] / "data" / "realistic-namespace.yaml"
     up = tmp_path / "up.zone"
     up.write_text("*.example.net. 60 IN A 192.0.2.80\n")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "infranotes.cli",
-            "dns",
-            "serve",
-            "--k8s",
-            str(data),
-            "--cluster-domain",
-            "cluster.local",
-            "--upstream-zone",
-            str(up),
-            "--port",
-            "0",
-            "--json",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    proc = serve(
+        "--k8s", str(data), "--cluster-domain", "cluster.local", "--upstream-zone", str(up)
     )
     try:
         port = json.loads(proc.stdout.readline())["port"]

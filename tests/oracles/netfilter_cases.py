@@ -5,61 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from infranotes.netfilter.kubeproxy import Endpoint, ServicePort, kube_proxy_rules
+from infranotes.netfilter import scenarios
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "netfilter"
 SAMPLE = (DATA / "kube-proxy-sample.rules").read_text()
 DNS3 = (DATA / "dns-3-endpoints-udp.rules").read_text()
 
-GENERATED = kube_proxy_rules(
-    [
-        ServicePort(
-            "shop",
-            "web",
-            "10.96.0.20",
-            80,
-            port_name="http",
-            node_port=30080,
-            endpoints=(Endpoint("10.244.1.2", 8080), Endpoint("10.244.2.3", 8080, local=False)),
-        ),
-        ServicePort(
-            "shop",
-            "api",
-            "10.96.0.21",
-            443,
-            node_port=30443,
-            local_traffic=True,
-            endpoints=(Endpoint("10.244.1.5", 8443),),
-        ),
-        ServicePort(
-            "shop",
-            "batch",
-            "10.96.0.22",
-            9000,
-            node_port=30900,
-            local_traffic=True,
-            endpoints=(Endpoint("10.244.3.9", 9000, local=False),),
-        ),
-        ServicePort("shop", "gone", "10.96.0.23", 80),
-        ServicePort(
-            "shop",
-            "sticky",
-            "10.96.0.24",
-            80,
-            affinity=True,
-            endpoints=(Endpoint("10.244.1.7", 80), Endpoint("10.244.1.8", 80)),
-        ),
-        ServicePort(
-            "kube-system",
-            "kube-dns",
-            "10.96.0.10",
-            53,
-            protocol="udp",
-            port_name="dns",
-            endpoints=(Endpoint("10.244.1.11", 53), Endpoint("10.244.1.12", 53)),
-        ),
-    ]
-)
+GENERATED = scenarios.RULES  # the notebook's cluster: every kube-proxy path it shows
 
 
 def small(
