@@ -6,13 +6,14 @@ first what it needs, raising :class:`~infranotes.errors.LabUnavailable` with the
 
 from infranotes.lab.checks import available, can_run, unavailable_reason
 from infranotes.lab.netns import NetNS, veth
-from infranotes.lab.probes import build_gai, build_probe
+from infranotes.lab.probes import build_gai, build_go_probe, build_probe
 from infranotes.lab.process import run
 
 __all__ = [
     "NetNS",
     "available",
     "build_gai",
+    "build_go_probe",
     "build_probe",
     "can_run",
     "run",

@@ -1,9 +1,11 @@
-"""Small C probes compiled on first use (gcc for glibc, musl-gcc -static for musl)."""
+"""Small probes compiled on first use: C (gcc for glibc, musl-gcc -static for musl) and Go
+(Debian's golang-go against a library Debian packages under /usr/share/gocode, offline)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -50,5 +52,57 @@ def build_probe(name: str, libc: str) -> Path:
             raise LabUnavailable(f"{cc} failed: {proc.stderr.strip()[:300]}")
         tmp_exe = exe.with_suffix(f".tmp{os.getpid()}")
         shutil.copy2(out, tmp_exe)
+        os.replace(tmp_exe, exe)  # atomic: parallel test workers never see half a binary
+    return exe
+
+
+GOCODE = Path("/usr/share/gocode/src")
+
+
+def build_go_probe(name: str, module: str, debian_path: str, debian_pkg: str) -> Path:
+    """Path to the Go probe ``<name>.go`` of this package, built once against ``module``.
+
+    The module is taken from Debian's source package (``/usr/share/gocode/src/<debian_path>``)
+    through a ``replace`` directive, with ``GOPROXY=off``: nothing is downloaded.
+    """
+    src_dir = GOCODE / debian_path
+    if shutil.which("go") is None:
+        raise LabUnavailable("go not found (Debian package golang-go)")
+    if not (src_dir / "go.mod").exists():
+        raise LabUnavailable(f"{module} not found in {src_dir} (Debian package {debian_pkg})")
+    source = resources.files("infranotes.lab").joinpath(f"{name}.go").read_bytes()
+    digest = hashlib.sha256(source + (src_dir / "go.mod").read_bytes()).hexdigest()[:12]
+    exe = _cache_dir() / f"{name}-go-{digest}"
+    if exe.exists():
+        return exe
+    exe.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "main.go").write_bytes(source)
+        major = re.search(r"/v(\d+)$", module)  # a /vN module must be required as vN.x.y
+        version = f"v{major.group(1)}.0.0" if major else "v0.0.0"
+        (work / "go.mod").write_text(
+            f"module {name}\n\ngo 1.19\n\nrequire {module} {version}\n\n"
+            f"replace {module} => {src_dir}\n"
+        )
+        env = {
+            **os.environ,
+            "GOPROXY": "off",
+            "GOFLAGS": "-mod=mod",
+            "GOCACHE": str(work / "cache"),
+            "GOPATH": str(work / "gopath"),
+            "CGO_ENABLED": "0",
+        }
+        proc = subprocess.run(
+            ["go", "build", "-o", str(work / name), "."],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            raise LabUnavailable(f"go build failed: {proc.stderr.strip()[:300]}")
+        tmp_exe = exe.with_suffix(f".tmp{os.getpid()}")
+        shutil.copy2(work / name, tmp_exe)
         os.replace(tmp_exe, exe)  # atomic: parallel test workers never see half a binary
     return exe
