@@ -252,3 +252,107 @@ def test_posix_tz(text: str, t: int) -> None:
         return
     off, _, abbr = tz.evaluate(t)
     assert -200000 < off < 200000 and abbr
+
+
+CRON_WORDS = st.sampled_from(
+    [
+        "*",
+        "?",
+        "/",
+        "-",
+        ",",
+        " ",
+        "0",
+        "1",
+        "5",
+        "7",
+        "12",
+        "23",
+        "31",
+        "59",
+        "60",
+        "mon",
+        "JAN",
+        "sun",
+        "@every ",
+        "@daily",
+        "@",
+        "TZ=",
+        "CRON_TZ=",
+        "UTC",
+        "Asia/Tokyo",
+        "h",
+        "m",
+        "1.5",
+        "L",
+        "W",
+        "#",
+        "\t",
+        "9" * 25,
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(st.text(max_size=60), st.lists(CRON_WORDS, max_size=14).map("".join)),
+    st.integers(min_value=0, max_value=4_000_000_000),
+    st.sampled_from(["UTC", "America/Sao_Paulo", "Australia/Lord_Howe"]),
+)
+def test_cron_schedule(spec: str, t: int, zone: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from infranotes.cronjob.schedule import describe, parse_schedule
+
+    try:
+        s = parse_schedule(spec)
+    except ParseError:
+        return
+    nxt = s.next(t, ZoneInfo(zone))
+    assert nxt is None or nxt > t
+    assert describe(s).endswith(".")
+
+
+CRONJOB_WORDS = st.sampled_from(
+    [
+        "kind: CronJob\n",
+        "metadata:\n",
+        "  name: x\n",
+        "  creationTimestamp: ",
+        "2024-05-01\n",
+        "spec:\n",
+        "  schedule: ",
+        '"* * * * *"\n',
+        "  suspend: ",
+        "yes\n",
+        "  timeZone: 3\n",
+        "status:\n",
+        "  lastScheduleTime: ",
+        "bad\n",
+        "  active: [1]\n",
+        "kind: List\nitems:\n",
+        "- ",
+        "{",
+        "}",
+        ": ",
+        "\n",
+        "  startingDeadlineSeconds: ",
+        "-5\n",
+        "  concurrencyPolicy: ",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.lists(CRONJOB_WORDS, max_size=25).map("".join)))
+def test_cronjob_loader(text: str) -> None:
+    from infranotes.cronjob.controller import decide
+    from infranotes.cronjob.manifest import load_cronjobs, validate
+
+    try:
+        found = load_cronjobs(text, "fuzz.yaml", now=1_714_521_600)
+    except ParseError:
+        return
+    for spec, status in found:
+        if not validate(spec, allow_tz_in_schedule=True):
+            assert decide(spec, status, 1_714_608_000).action in ("start", "skip", "wait", "error")
