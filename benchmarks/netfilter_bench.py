@@ -33,15 +33,21 @@ def best_of(n: int, fn) -> float:
 def main(count: int = 10_000, endpoints: int = 3, packets: int = 2000) -> dict[str, object]:
     services = synthetic_services(count, endpoints)
     text = kube_proxy_rules(services)
-    result: dict[str, object] = {"services": count, "endpoints_per_service": endpoints,
-                                 "lines": text.count("\n"), "bytes": len(text)}
+    result: dict[str, object] = {
+        "services": count,
+        "endpoints_per_service": endpoints,
+        "lines": text.count("\n"),
+        "bytes": len(text),
+    }
     result["parse_s"] = round(best_of(3, lambda: parse_iptables_save(text)), 3)
     rs = parse_iptables_save(text)
     result["rules"] = rs.rule_count()
     tracer = Tracer(rs)
     rng = random.Random(7)
-    pkts = [parse_packet(f"tcp 10.0.0.5:{40000 + i % 20000} > {s.cluster_ip}:80 iif eth0")
-            for i, s in enumerate(rng.choice(services) for _ in range(packets))]
+    pkts = [
+        parse_packet(f"tcp 10.0.0.5:{40000 + i % 20000} > {s.cluster_ip}:80 iif eth0")
+        for i, s in enumerate(rng.choice(services) for _ in range(packets))
+    ]
     tracer.trace(pkts[0])  # build the chain indexes once, as a long-lived tracer would
     per = []
     for p in pkts:
@@ -57,10 +63,15 @@ def main(count: int = 10_000, endpoints: int = 3, packets: int = 2000) -> dict[s
         ns = f"infranotes-bench-{os.getpid()}"
         subprocess.run(["ip", "netns", "add", ns], check=True)
         try:
+
             def restore() -> None:
                 with open(f.name) as fh:
-                    subprocess.run(["ip", "netns", "exec", ns, "iptables-nft-restore", "--test"],
-                                   stdin=fh, check=True)
+                    subprocess.run(
+                        ["ip", "netns", "exec", ns, "iptables-nft-restore", "--test"],
+                        stdin=fh,
+                        check=True,
+                    )
+
             result["iptables_restore_test_s"] = round(best_of(3, restore), 3)
             result["parse_ratio"] = round(result["parse_s"] / result["iptables_restore_test_s"], 2)
         finally:

@@ -226,3 +226,21 @@ def test_json_shape() -> None:
     assert list(d)[:4] == ["action", "scheduled_time", "reason", "next"]
     assert d["scheduled_time"] == "2024-05-01T00:01:00Z" and d["next"] == "2024-05-01T00:02:00Z"
     assert d["details"]["t1_time"] == "2024-05-01T00:01:00Z"
+
+
+def test_ten_years_of_every_minute_backlog_under_10_ms() -> None:
+    """The issue's performance target, measured cold (benchmarks/cron_bench.py reports more)."""
+    import time
+
+    from infranotes.cronjob.schedule import spec_next
+
+    now = 1_900_000_000
+    spec = CronJobSpec("bench", "* * * * *", now - 10 * 365 * 86400 - 60)
+    samples = []
+    for _ in range(20):
+        spec_next.cache_clear()
+        t0 = time.perf_counter()
+        d = decide(spec, Status(now - 10 * 365 * 86400), now)
+        samples.append(time.perf_counter() - t0)
+    assert d.action == "start" and d.scheduled_time == now - now % 60
+    assert sorted(samples)[10] < 0.010
