@@ -96,3 +96,54 @@ def test_timeline_draws() -> None:
     fig = timeline(simulate(spec, T0, T0 + H, 25 * 60, "current", outages=((T0 + 60, T0 + 120),)))
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["schedule", "jobs 1"]
+
+
+def _variants() -> list[tuple[str, CronJobSpec, int, int, int, tuple, int]]:
+    from infranotes.cronjob.scenarios import SCENARIOS
+
+    out = [
+        (n, s.spec, s.start, s.end, s.duration, s.outages, s.skew)
+        for n, s in SCENARIOS.items()
+        if s.end - s.start <= 4 * 86400
+    ]
+    forbid = CronJobSpec(
+        "f", "*/7 * * * *", T0, concurrency_policy="Forbid", starting_deadline_seconds=300
+    )
+    out.append(
+        (
+            "forbid-deadline-outage",
+            forbid,
+            T0 + 3,
+            T0 + 3 * H,
+            17 * 60,
+            ((T0 + 40 * 60, T0 + 70 * 60),),
+            0,
+        )
+    )
+    out.append(
+        (
+            "skewed-weekdays",
+            CronJobSpec("w", "30 6-16/4 * * 1-5", T0),
+            T0,
+            T0 + 4 * 86400,
+            40 * 60,
+            ((T0 + 86400, T0 + 86400 + 5 * H),),
+            -45,
+        )
+    )
+    return out
+
+
+@pytest.mark.parametrize("case", _variants(), ids=lambda c: c[0])
+def test_v110_jumps_equal_the_plain_10s_loop(case, monkeypatch) -> None:
+    """The v1.10 simulation skips syncs that cannot decide differently; the result must be
+    the same as syncing every 10 s."""
+    import importlib
+
+    sim = importlib.import_module("infranotes.cronjob.simulate")  # the package re-exports
+
+    _, spec, start, end, dur, outages, skew = case
+    fast = sim.simulate(spec, start, end, dur, "v1.10", outages=outages, skew=skew)
+    monkeypatch.setattr(sim, "_v110_next_sync", lambda action, spec, sched, tz, now, *a: now + 10)
+    slow = sim.simulate(spec, start, end, dur, "v1.10", outages=outages, skew=skew)
+    assert fast.jobs == slow.jobs and fast.events == slow.events and fast.syncs == slow.syncs

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from infranotes.cronjob.controller import RESYNC_V110, CronJobSpec, Status, decide
-from infranotes.cronjob.schedule import parse_schedule
+from infranotes.cronjob.schedule import Schedule, parse_schedule
 
 MAX_TICKS = 5000  # schedule ticks kept for the figure
 
@@ -138,16 +138,55 @@ def simulate(
             running[job.name] = job
             st = Status(d.scheduled_time, tuple(running))
             res.events.append(Event(now, "started", f"{job.name}: {d.reason}", d.scheduled_time))
-            heapq.heappush(queue, job.end)
+            if version == "current":  # the Job informer enqueues the CronJob when a Job ends
+                heapq.heappush(queue, job.end)
         elif d.action in ("skip", "error"):
             report(now, "skipped" if d.action == "skip" else "error", d.reason, d.scheduled_time)
         if version == "v1.10":
-            heapq.heappush(queue, now + RESYNC_V110)
+            nxt = _v110_next_sync(d.action, spec, sched, tz, now, skew, running, outages)
+            res.syncs += _grid(now, now + 1, min(nxt, end + 1))  # skipped: they decide the same
+            heapq.heappush(queue, nxt)
         elif d.next is not None:
             heapq.heappush(queue, max(now + 1, d.next - skew))
     reap(end)
     res.events.sort(key=lambda e: e.t)
     return res
+
+
+def _grid(base: int, lo: int, hi: int) -> int:
+    """How many syncs ``base + 10 k`` (k >= 1) fall in [lo, hi)."""
+    first = max(1, -(-(lo - base) // RESYNC_V110))
+    last = (hi - 1 - base) // RESYNC_V110
+    return max(0, last - first + 1)
+
+
+def _v110_next_sync(
+    action: str,
+    spec: CronJobSpec,
+    sched: Schedule,
+    tz: ZoneInfo,
+    now: int,
+    skew: int,
+    running: dict[str, Job],
+    outages: tuple[tuple[int, int], ...],
+) -> int:
+    """The next v1.10 sync (every 10 s after ``now``) whose decision can differ from this one.
+
+    With nothing due ("wait"), nothing changes before the next schedule time; without a
+    deadline, a skip or an error only changes then or when a running Job ends. Otherwise
+    (a start, or a deadline window that moves with the clock) the very next sync counts. A
+    jump stops at an outage, where the 10 s loop stops too."""
+    step = now + RESYNC_V110
+    if action == "start" or (action != "wait" and spec.starting_deadline_seconds is not None):
+        return step
+    due = sched.next(now + skew, tz)
+    wakes = [j.end for j in running.values()] + [a for a, _ in outages if a > now]
+    if due is not None:
+        wakes.append(due - skew)
+    if not wakes:
+        return now + 10**12  # nothing can change any more: beyond any simulated period
+    first = max(min(wakes), step)
+    return now + -(-(first - now) // RESYNC_V110) * RESYNC_V110
 
 
 def timeline(res: Result, title: str = ""):

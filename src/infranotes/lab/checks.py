@@ -20,18 +20,18 @@ def unavailable_reason(*tools: str, root: bool = True, netns: bool = False) -> s
     return None
 
 
-def can_run(*tools: str, what: str = "this live lab") -> bool:
+def can_run(*tools: str, what: str = "this live lab", root: bool = True) -> bool:
     """For notebooks: True if the lab can run; else print one sentence saying what is skipped.
 
     With ``INFRANOTES_REQUIRE_LABS=1`` (set by ``make test`` as root) a missing requirement
     is an error instead, so CI cannot silently skip a lab.
     """
-    reason = unavailable_reason(*tools, netns=True)
+    reason = unavailable_reason(*tools, root=root, netns=root)
     if reason is None:
         return True
     if os.environ.get("INFRANOTES_REQUIRE_LABS") == "1":
         raise LabUnavailable(reason)
-    print(f"Skipped {what}: {reason}. The stored output below shows a run as root.")
+    print(f"Skipped {what}: {reason}. The stored output below shows a run in CI.")
     return False
 
 
