@@ -39,10 +39,11 @@ def test_dst_scenarios_only_matter_with_time_zone() -> None:
 
 
 def test_next_table_and_rejections() -> None:
-    t = sc.next_table(["0 0 13 * 5", "0 0 * * 7"], sc.T0, n=2)
+    t = sc.next_table(["0 0 13 * 5", "0 0 * * 7", "59 23 31 2 *"], sc.T0, n=2)
     assert t.rows[0][1] == "At 00:00 on day-of-month 13 or on Fri."
     assert t.rows[0][2] == "Fri 2024-05-03 00:00 UTC, Fri 2024-05-10 00:00 UTC"
-    assert t.rows[1][1] == "rejected: end of range (7) above maximum (6): 7"
+    assert t.rows[1][1] == "rejected by the API server: end of range (7) above maximum (6): 7"
+    assert t.rows[2][2].startswith("never (accepted")
 
 
 def test_decisions_side_by_side_and_events() -> None:

@@ -8,10 +8,26 @@ one process, so a test or a notebook cell can put the library's answers beside t
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from infranotes.cronjob.schedule import BOUNDS, ScheduleError, parse_schedule
 from infranotes.lab.probes import build_go_probe
+
+# Zones with unusual DST: midnight missing (Sao_Paulo, Santiago), 30-min DST (Lord_Howe),
+# a 45-min offset (Chatham), a half-hour offset (Tehran).
+ZONES = (
+    "UTC",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Australia/Lord_Howe",
+    "America/Santiago",
+    "Asia/Tehran",
+    "Pacific/Chatham",
+)
 
 
 @dataclass(frozen=True)
@@ -47,3 +63,58 @@ def robfig_next(queries: list[Query]) -> list[Answer]:
         d = json.loads(line)
         answers.append(Answer(tuple(d.get("times") or ()), bool(d.get("zero")), d.get("error")))
     return answers
+
+
+def model_answer(q: Query) -> Answer:
+    """The model's answer to a query, in the probe's terms."""
+    try:
+        s = parse_schedule(q.spec)
+    except ScheduleError as exc:
+        return Answer(error=str(exc))
+    times: list[int] = []
+    t = q.start
+    for _ in range(q.n):
+        nxt = s.next(t, ZoneInfo(q.loc))
+        if nxt is None:
+            return Answer(tuple(times), zero=True)
+        times.append(nxt)
+        t = nxt
+    return Answer(tuple(times))
+
+
+def _random_field(rng: random.Random, lo: int, hi: int) -> str:
+    a = rng.randint(lo, hi)
+    return rng.choice(
+        [
+            "*",
+            "?",
+            f"*/{rng.randint(1, hi)}",
+            f"{a}",
+            f"{a}-{rng.randint(a, hi)}",
+            f"{a}/{rng.randint(1, 7)}",
+            f"{a}-{rng.randint(a, hi)}/{rng.randint(1, 4)}",
+            ",".join(str(rng.randint(lo, hi)) for _ in range(rng.randint(2, 4))),
+            f"{rng.randint(lo, hi + 3)}",  # sometimes out of range: the error texts must agree
+        ]
+    )
+
+
+def random_queries(n: int, seed: int) -> list[Query]:
+    """``n`` seeded random schedules (some with CRON_TZ=, some invalid), starts and zones."""
+    rng = random.Random(seed)
+    queries = []
+    for _ in range(n):
+        spec = " ".join(_random_field(rng, lo, hi) for lo, hi, _ in BOUNDS)
+        if rng.random() < 0.15:
+            spec = f"CRON_TZ={rng.choice(ZONES)} {spec}"
+        queries.append(Query(spec, rng.randint(0, 2_100_000_000), 6, rng.choice(ZONES)))
+    return queries
+
+
+def differences(queries: list[Query]) -> list[tuple[Query, Answer, Answer]]:
+    """(query, library, model) wherever the model and the real library disagree."""
+    return [
+        (q, real, m)
+        for q, real in zip(queries, robfig_next(queries), strict=True)
+        if (m := model_answer(q)) != real
+    ]

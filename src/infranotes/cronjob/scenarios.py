@@ -136,16 +136,16 @@ def next_table(specs: list[str], start: int, zone: str = "UTC", n: int = 3) -> T
     for spec in specs:
         try:
             s = parse_schedule(spec)
-            times = next_times(s, start, n, tz)
-            shown = ", ".join(
-                dt.datetime.fromtimestamp(t, ZoneInfo(s.zone) if s.zone else tz).strftime(
-                    "%a %Y-%m-%d %H:%M %Z"
-                )
-                for t in times
-            )
-            rows.append((spec, describe(s), shown))
         except ScheduleError as exc:
-            rows.append((spec, "rejected: " + str(exc), "-"))
+            rows.append((spec, f"rejected by the API server: {exc}", "-"))
+            continue
+        times = [] if s.next(start, tz) is None else next_times(s, start, n, tz)
+        out_tz = ZoneInfo(s.zone) if s.zone else tz
+        shown = ", ".join(
+            dt.datetime.fromtimestamp(t, out_tz).strftime("%a %Y-%m-%d %H:%M %Z") for t in times
+        )
+        never = "never (accepted; the controller reports InvalidSchedule)"
+        rows.append((spec, describe(s), shown or never))
     return Table(("schedule", "in words", f"next {n} after {iso(start)} ({zone})"), rows)
 
 
@@ -166,3 +166,18 @@ def decisions(spec: CronJobSpec, status: Status, nows: list[int]) -> Table:
                 )
             )
     return Table(("now", "controller", "action", "scheduled time", "why", "looks again"), rows)
+
+
+def compare_figure(name: str, versions: tuple[str, ...] = ("v1.10", "current")):
+    """The scenario's timeline under each controller version, one row each."""
+    from infranotes.cronjob.simulate import timeline
+    from infranotes.plotting import figure
+
+    fig, axes = figure(len(versions), 1, figsize=(8.5, 1.9 * len(versions) + 0.6), sharex=True)
+    axes = list(axes) if len(versions) > 1 else [axes]
+    for ax, version in zip(axes, versions, strict=True):
+        timeline(run(name, version), f"{version} controller", ax=ax)
+        if ax is not axes[-1]:
+            ax.set_xlabel("")
+    fig.suptitle(SCENARIOS[name].title, fontsize=10)
+    return fig

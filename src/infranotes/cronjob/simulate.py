@@ -189,16 +189,21 @@ def _v110_next_sync(
     return now + -(-(first - now) // RESYNC_V110) * RESYNC_V110
 
 
-def timeline(res: Result, title: str = ""):
-    """A Gantt chart: schedule ticks, Jobs as bars, outages shaded, skipped times marked."""
+def timeline(res: Result, title: str = "", ax=None):
+    """A Gantt chart: schedule ticks, Jobs as bars, outages shaded, skipped times marked.
+    Draws on ``ax`` when given, else on a new figure; returns the figure."""
     import datetime as dt
+
+    import matplotlib.dates as mdates
 
     from infranotes.plotting import PALETTE, figure
 
     def x(t: int) -> dt.datetime:
         return dt.datetime.fromtimestamp(t, dt.UTC).replace(tzinfo=None)
 
-    fig, ax = figure(figsize=(8.5, 3.0))
+    if ax is None:
+        fig, ax = figure(figsize=(8.5, 3.0))
+    fig = ax.figure
     for a, b in res.outages:
         ax.axvspan(x(a), x(b), color="#bbbbbb", alpha=0.45, lw=0, label="controller down")
     for t in res.ticks:
@@ -219,6 +224,13 @@ def timeline(res: Result, title: str = ""):
             edgecolor="white",
             lw=0.5,
         )
+        if job.start - job.scheduled >= 60:  # started late: from its schedule time to its start
+            ax.annotate(
+                "",
+                xy=(x(job.start), lane - 0.3),
+                xytext=(x(job.scheduled), -0.55),
+                arrowprops={"arrowstyle": "->", "ls": ":", "color": PALETTE[1]},
+            )
     for e in res.events:
         if e.kind in ("skipped", "error"):
             ax.plot(
@@ -237,5 +249,7 @@ def timeline(res: Result, title: str = ""):
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("UTC")
     ax.set_title(title or f"{res.spec.schedule} ({res.version} controller)", fontsize=10)
-    fig.autofmt_xdate()
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     return fig
