@@ -8,9 +8,12 @@ may. :func:`spec_next` ports ``SpecSchedule.Next`` step by step, including how G
 ``time.Date`` resolves local times in DST gaps and overlaps, so answers across a DST change
 are the library's; ``tests/oracles/test_cron_oracle.py`` holds it against the real library.
 
-We wrote the parser instead of using croniter: croniter fires ``*/2`` day fields with the OR
-rule, accepts 7 for Sunday and six-field specs, and its DST handling differs, while
-Kubernetes rejects or answers those the robfig way (see the schedule table in the tests).
+We wrote the parser instead of using croniter: run over the schedule table in the tests
+(2026-11-25, by hand; croniter is not a dependency), croniter 7.0.0 disagreed on 16 of 93
+cases. It has no ``@every``; where 02:30 does not exist (DST) it fires at 03:00 instead of
+skipping the day; it accepts ``7`` for Sunday, six fields, ``L`` and reversed ranges, which
+Kubernetes rejects; it rejects ``?`` in every field and empty list items, which Kubernetes
+accepts; and ``*/1`` in a day field switches it to the OR rule.
 """
 
 from __future__ import annotations
