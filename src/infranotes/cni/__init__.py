@@ -1,0 +1,1 @@
+"""CNI: the spec's types and exec protocol, host-local IPAM and the bridge plugin."""
