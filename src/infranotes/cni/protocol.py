@@ -19,13 +19,14 @@ from infranotes.cni.types import (
     ERR_INCOMPATIBLE_VERSION,
     ERR_INTERNAL,
     ERR_INVALID_ENV,
+    SUPPORTED_VERSIONS,
     CNIError,
     parse_netconf,
     validate_container_id,
     version_tuple,
 )
 
-PLUGIN_VERSIONS = ("0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0")
+PLUGIN_VERSIONS = SUPPORTED_VERSIONS
 COMMANDS = ("ADD", "DEL", "CHECK", "VERSION", "GC", "STATUS")
 # skel.go: which variables each command needs (CNI_ARGS is never required)
 _REQUIRED = {

@@ -16,7 +16,8 @@ from typing import Any
 
 from infranotes.errors import InfranotesError
 
-SUPPORTED_VERSIONS = ("0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0")
+# The reference 1.1.1 plugins stop at 1.0.0; ours add 1.1.0 for GC and STATUS.
+SUPPORTED_VERSIONS = ("0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0")
 CURRENT = "1.0.0"
 
 # SPEC.md "Error": well-known codes (and 999, what the reference Go library uses for the rest)
@@ -345,7 +346,7 @@ class Result:
             ips = []
             for ip in self.ips:
                 d: dict[str, Any] = {}
-                if version != "1.0.0":
+                if version_tuple(version) < (1, 0, 0):
                     d["version"] = str(ip.address.version)
                 if ip.interface is not None:
                     d["interface"] = ip.interface
