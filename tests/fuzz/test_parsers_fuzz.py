@@ -359,16 +359,35 @@ def test_cronjob_loader(text: str) -> None:
 
 
 CNI_WORDS = st.sampled_from(
-    ['{"cniVersion":"1.0.0","name":"n","ipam":{', '"ranges":[[', '{"subnet":"10.0.0.0/24"}',
-     '{"subnet":"fd00::/64"}', '"rangeStart":"10.0.0.5"', '"gateway":"x"', '"routes":[{"dst":',
-     '"0.0.0.0/0"}]', "]]", "}", "}}", ",", '"subnet":"10.1.0.0/16"', '"cniVersion":"0.2.0"',
-     "null", "[", '"dataDir":"/nonexistent"', '"rangeEnd":"10.0.0.1"', '"subnet":"1.2.3.4/33"']
+    [
+        '{"cniVersion":"1.0.0","name":"n","ipam":{',
+        '"ranges":[[',
+        '{"subnet":"10.0.0.0/24"}',
+        '{"subnet":"fd00::/64"}',
+        '"rangeStart":"10.0.0.5"',
+        '"gateway":"x"',
+        '"routes":[{"dst":',
+        '"0.0.0.0/0"}]',
+        "]]",
+        "}",
+        "}}",
+        ",",
+        '"subnet":"10.1.0.0/16"',
+        '"cniVersion":"0.2.0"',
+        "null",
+        "[",
+        '"dataDir":"/nonexistent"',
+        '"rangeEnd":"10.0.0.1"',
+        '"subnet":"1.2.3.4/33"',
+    ]
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.binary(max_size=120), st.lists(CNI_WORDS, max_size=16).map("".join)),
-       st.text(max_size=30))
+@given(
+    st.one_of(st.binary(max_size=120), st.lists(CNI_WORDS, max_size=16).map("".join)),
+    st.text(max_size=30),
+)
 def test_cni_config(data: bytes | str, cni_args: str) -> None:
     from infranotes.cni.types import CNIError, load_ipam_config, parse_netconf
 
