@@ -7,9 +7,10 @@ STAMP := $(VENV)/.installed
 # Debian packages the oracle and site tests need: real resolvers (glibc getent, musl-gcc),
 # network namespaces (iproute2, util-linux), NSD (the authoritative server the Kubernetes DNS
 # records are compared with), the browser for the site tests, and Go with Debian's robfig/cron
-# v3.0.1 (the release Kubernetes pins), which the CronJob schedule oracle builds against offline.
+# v3.0.1 (the release Kubernetes pins), which the CronJob schedule oracle builds against offline,
+# and the reference CNI plugins with ping for the CNI oracle.
 APT_PACKAGES := iproute2 util-linux libc-bin gcc musl-tools chromium nsd iptables nftables conntrack \
-  golang-go golang-github-robfig-cron-dev
+  golang-go golang-github-robfig-cron-dev containernetworking-plugins iputils-ping
 JB := $(BIN)/jupyter-book
 JOBS ?= 2
 

@@ -84,3 +84,91 @@ def store_files(data_dir: Path, network: str) -> dict[str, tuple[str, str]]:
         p.name: (oct(p.stat().st_mode & 0o777)[2:].zfill(4), p.read_bytes().decode())
         for p in sorted(d.iterdir())
     }
+
+
+BRIDGE_CONF = {
+    "cniVersion": "1.0.0",
+    "name": "brnet",
+    "type": "bridge",
+    "bridge": "cnibr0",
+    "isGateway": True,
+    "ipMasq": True,
+    "ipam": {
+        "type": "host-local",
+        "ranges": [[{"subnet": "10.22.1.0/24"}]],
+        "routes": [{"dst": "0.0.0.0/0"}],
+    },
+}
+
+
+class BridgeLab:
+    """A "node" network namespace and two "Pod" namespaces wired to a bridge by a CNI plugin:
+    ``ours`` (infranotes-bridge with infranotes-host-local) or ``reference`` (/usr/lib/cni)."""
+
+    def __init__(self, which: str, data_dir: Path, conf: dict[str, Any] | None = None) -> None:
+        import tempfile
+
+        from infranotes.lab.netns import NetNS
+
+        self.which, self.data_dir = which, data_dir
+        self.conf = json.loads(json.dumps(conf or BRIDGE_CONF))
+        self.conf["ipam"]["dataDir"] = str(data_dir)
+        self._ns = [NetNS(f"cni{which[0]}") for _ in range(3)]
+        self._tmp = tempfile.TemporaryDirectory(prefix="cnipath-")
+        if which == "ours":
+            path = Path(self._tmp.name)
+            for name in ("bridge", "host-local"):
+                (path / name).symlink_to(our_plugin(name))
+            self.cni_path = path
+        else:
+            self.cni_path = REFERENCE_DIR
+        self.results: dict[str, Run] = {}
+
+    def __enter__(self) -> BridgeLab:
+        for ns in self._ns:
+            ns.__enter__()
+        self.host, self.pod_a, self.pod_b = (ns.name for ns in self._ns)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for ns in reversed(self._ns):
+            ns.__exit__(None, None, None)
+        self._tmp.cleanup()
+
+    def netns_path(self, pod: str) -> str:
+        return f"/var/run/netns/{pod}"
+
+    def call(self, command: str, cid: str, pod: str, conf: dict[str, Any] | None = None) -> Run:
+        run = exec_plugin(
+            self.cni_path / "bridge",
+            command,
+            conf or self.conf,
+            cid=cid,
+            netns=self.netns_path(pod),
+            cni_path=str(self.cni_path),
+            wrap=("ip", "netns", "exec", self.host),
+        )
+        self.results[f"{command} {cid}"] = run
+        return run
+
+    def sh(self, ns: str, *argv: str) -> str:
+        return subprocess.run(
+            ["ip", "netns", "exec", ns, *argv], capture_output=True, text=True
+        ).stdout
+
+    def ping(self, src: str, dst: str) -> bool:
+        return (
+            subprocess.run(
+                ["ip", "netns", "exec", src, "ping", "-c", "1", "-W", "2", dst], capture_output=True
+            ).returncode
+            == 0
+        )
+
+    def nat_rules(self) -> list[str]:
+        """The nat table's chains and rules in the node namespace, without counters."""
+        out = self.sh(self.host, "iptables-save", "-t", "nat")
+        return [
+            line.split(" [")[0]
+            for line in out.splitlines()
+            if line.startswith(("-A", ":")) and "CNI-" in line
+        ]

@@ -1,0 +1,422 @@
+"""The ``infranotes-bridge`` plugin: the reference ``bridge`` cmdAdd as an explicit plan.
+
+``plan_links`` and ``plan_addresses`` list the steps of ``plugins/main/bridge/bridge.go``
+``cmdAdd`` in its order — ensure the bridge (and its MTU), create the veth pair, move one end
+into the container's netns and rename it, attach the other to the bridge (hairpin), run the
+IPAM plugin, put addresses and routes in the container, the gateway address on the bridge
+(``isGateway``), ``ip_forward``, and the ``ipMasq`` chain — as ``ip``/``nsenter``/``iptables``
+commands, so they can be shown before they run. ``apply`` runs them; DEL and CHECK follow the
+reference's ``cmdDel`` and ``cmdCheck``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import os
+import secrets
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from infranotes.cni.protocol import CmdArgs, main_for
+from infranotes.cni.types import (
+    ERR_INTERNAL,
+    ERR_INVALID_NETWORK_CONFIG,
+    CNIError,
+    Interface,
+    IPConfig,
+    Result,
+    Route,
+    result_from_json,
+)
+
+DEFAULT_BRIDGE = "cni0"
+MAX_CHAIN = 28  # iptables chain names: utils.MaxChainLength
+
+
+@dataclass(frozen=True)
+class BridgeConf:
+    """The bridge plugin's fields (bridge.go ``NetConf``) that this plugin implements."""
+
+    name: str
+    cni_version: str
+    bridge: str = DEFAULT_BRIDGE
+    mtu: int = 0
+    is_gateway: bool = False
+    is_default_gateway: bool = False
+    ip_masq: bool = False
+    hairpin_mode: bool = False
+    promisc_mode: bool = False
+    ipam_type: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def load_conf(conf: dict[str, Any]) -> BridgeConf:
+    ipam = conf.get("ipam") if isinstance(conf.get("ipam"), dict) else {}
+    bc = BridgeConf(
+        name=conf["name"],
+        cni_version=conf.get("cniVersion") or "0.1.0",
+        bridge=conf.get("bridge") or DEFAULT_BRIDGE,
+        mtu=int(conf.get("mtu") or 0),
+        is_gateway=bool(conf.get("isGateway") or conf.get("isDefaultGateway")),
+        is_default_gateway=bool(conf.get("isDefaultGateway")),
+        ip_masq=bool(conf.get("ipMasq")),
+        hairpin_mode=bool(conf.get("hairpinMode")),
+        promisc_mode=bool(conf.get("promiscMode")),
+        ipam_type=str(ipam.get("type") or ""),
+        raw=conf,
+    )
+    if bc.hairpin_mode and bc.promisc_mode:
+        raise CNIError(
+            ERR_INVALID_NETWORK_CONFIG,
+            "cannot set hairpin mode and promiscuous mode at the same time.",
+        )
+    return bc
+
+
+def chain_name(network: str, cid: str) -> str:
+    """utils.FormatChainName: "CNI-" and the SHA-512 of name+ID, cut to 28 characters."""
+    return ("CNI-" + hashlib.sha512((network + cid).encode()).hexdigest())[:MAX_CHAIN]
+
+
+def chain_comment(network: str, cid: str) -> str:
+    """utils.FormatComment: ``name: "<network>" id: "<container ID>"``."""
+    return f"name: {json.dumps(network)} id: {json.dumps(cid)}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One command of the plan: where it runs (``host`` or ``container``) and why."""
+
+    where: str
+    argv: tuple[str, ...]
+    why: str
+    ok_if_exists: bool = False
+
+    def command(self, netns: str) -> list[str]:
+        return (
+            ["nsenter", f"--net={netns}", *self.argv]
+            if self.where == "container"
+            else list(self.argv)
+        )
+
+    def __str__(self) -> str:
+        return f"[{self.where}] {' '.join(self.argv)}    # {self.why}"
+
+
+def plan_links(c: BridgeConf, netns: str, ifname: str, host_veth: str) -> list[Step]:
+    """cmdAdd up to IPAM: the bridge, the veth pair, its two ends."""
+    tmp = "tmp" + host_veth[4:]
+    mtu = ("mtu", str(c.mtu)) if c.mtu else ()
+    steps = [
+        Step(
+            "host",
+            ("ip", "link", "add", "name", c.bridge, "type", "bridge", *mtu),
+            "ensureBridge: create the bridge unless it exists",
+            ok_if_exists=True,
+        ),
+        Step("host", ("ip", "link", "set", c.bridge, "up"), "ensureBridge: bring it up"),
+    ]
+    if c.promisc_mode:
+        steps.append(Step("host", ("ip", "link", "set", c.bridge, "promisc", "on"), "promiscMode"))
+    steps += [
+        Step(
+            "host",
+            ("ip", "link", "add", host_veth, *mtu, "type", "veth", "peer", "name", tmp, *mtu),
+            "setupVeth: the veth pair, host end named veth<8 hex>",
+        ),
+        Step(
+            "host",
+            ("ip", "link", "set", tmp, "netns", netns),
+            "setupVeth: move the other end into the container's netns",
+        ),
+        Step(
+            "container",
+            ("ip", "link", "set", tmp, "name", ifname),
+            f"setupVeth: rename it {ifname} (CNI_IFNAME)",
+        ),
+        Step("container", ("ip", "link", "set", ifname, "up"), "setupVeth: bring it up"),
+        Step(
+            "host",
+            ("ip", "link", "set", host_veth, "master", c.bridge),
+            "setupVeth: attach the host end to the bridge",
+        ),
+        Step(
+            "host",
+            (
+                "ip",
+                "link",
+                "set",
+                host_veth,
+                "type",
+                "bridge_slave",
+                "hairpin",
+                "on" if c.hairpin_mode else "off",
+            ),
+            "hairpinMode",
+        ),
+        Step("host", ("ip", "link", "set", host_veth, "up"), "setupVeth: bring the host end up"),
+    ]
+    return steps
+
+
+def gateway_routes(c: BridgeConf, result: Result) -> Result:
+    """calcGateways: with isDefaultGateway, a default route via each family's gateway."""
+    if not c.is_default_gateway:
+        return result
+    routes = list(result.routes)
+    for fam, dst in ((4, "0.0.0.0/0"), (6, "::/0")):
+        ip = next((i for i in result.ips if i.address.version == fam and i.gateway), None)
+        if ip is not None and not any(r.dst == ipaddress.ip_network(dst) for r in routes):
+            routes.append(Route(ipaddress.ip_network(dst), ip.gateway))
+    return Result(result.ips, tuple(routes), result.interfaces, result.dns)
+
+
+def plan_addresses(c: BridgeConf, cid: str, ifname: str, result: Result) -> list[Step]:
+    """cmdAdd after IPAM: ConfigureIface in the container, then the host side."""
+    steps = [
+        Step(
+            "container",
+            ("ip", "addr", "add", str(ip.address), "dev", ifname),
+            "ConfigureIface: the address IPAM chose",
+        )
+        for ip in result.ips
+    ]
+    for r in result.routes:
+        gw = r.gw or next(
+            (i.gateway for i in result.ips if i.address.version == r.dst.version and i.gateway),
+            None,
+        )
+        via = ("via", str(gw)) if gw else ()
+        dst = "default" if r.dst.prefixlen == 0 else str(r.dst)
+        fam = ("-6",) if r.dst.version == 6 else ()
+        steps.append(
+            Step(
+                "container",
+                ("ip", *fam, "route", "add", dst, *via, "dev", ifname),
+                "ConfigureIface: a route from the IPAM result",
+            )
+        )
+    if c.is_gateway:
+        for ip in result.ips:
+            if ip.gateway is not None:
+                gw = f"{ip.gateway}/{ip.address.network.prefixlen}"
+                steps.append(
+                    Step(
+                        "host",
+                        ("ip", "addr", "add", gw, "dev", c.bridge),
+                        "isGateway: the gateway address on the bridge",
+                        ok_if_exists=True,
+                    )
+                )
+        for fam in sorted({ip.address.version for ip in result.ips}):
+            key = "net.ipv4.ip_forward" if fam == 4 else "net.ipv6.conf.all.forwarding"
+            steps.append(
+                Step(
+                    "host",
+                    ("sysctl", "-q", "-w", f"{key}=1"),
+                    "enableIPForward: route between the bridge and the host",
+                )
+            )
+    if c.ip_masq:
+        chain, comment = chain_name(c.name, cid), chain_comment(c.name, cid)
+        for ip in result.ips:
+            tool = "iptables" if ip.address.version == 4 else "ip6tables"
+            net = str(ip.address.network)
+            cmt = ("-m", "comment", "--comment", comment)
+            steps += [
+                Step(
+                    "host",
+                    (tool, "-t", "nat", "-N", chain),
+                    "SetupIPMasq: the per-Pod chain",
+                    ok_if_exists=True,
+                ),
+                Step(
+                    "host",
+                    (tool, "-t", "nat", "-A", chain, "-d", net, "-j", "ACCEPT", *cmt),
+                    "SetupIPMasq: traffic to the Pod network stays unchanged",
+                ),
+            ]
+            multicast = "224.0.0.0/4" if ip.address.version == 4 else "ff00::/8"
+            steps += [
+                Step(
+                    "host",
+                    (
+                        tool,
+                        "-t",
+                        "nat",
+                        "-A",
+                        chain,
+                        "!",
+                        "-d",
+                        multicast,
+                        "-j",
+                        "MASQUERADE",
+                        *cmt,
+                    ),
+                    "SetupIPMasq: everything else is masqueraded",
+                ),
+                Step(
+                    "host",
+                    (
+                        tool,
+                        "-t",
+                        "nat",
+                        "-A",
+                        "POSTROUTING",
+                        "-s",
+                        str(ip.address.ip),
+                        "-j",
+                        chain,
+                        *cmt,
+                    ),
+                    "SetupIPMasq: the Pod's packets enter its chain",
+                ),
+            ]
+    return steps
+
+
+def apply(steps: Sequence[Step], netns: str) -> None:
+    """Run the steps in order; the first failure is the plugin's error."""
+    for s in steps:
+        proc = subprocess.run(s.command(netns), capture_output=True, text=True)
+        if proc.returncode != 0:
+            err = proc.stderr.strip()
+            if s.ok_if_exists and any(
+                m in err for m in ("File exists", "already exists", "already assigned")
+            ):
+                continue
+            raise CNIError(ERR_INTERNAL, f"{' '.join(s.argv)}: {err}")
+
+
+def _mac(netns: str | None, name: str) -> str:
+    cmd = ["ip", "-j", "link", "show", "dev", name]
+    if netns:
+        cmd = ["nsenter", f"--net={netns}", *cmd]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        return json.loads(proc.stdout)[0].get("address", "")
+    except (json.JSONDecodeError, IndexError):
+        return ""
+
+
+def exec_ipam(a: CmdArgs, ipam_type: str, command: str) -> dict[str, Any] | None:
+    """Run the IPAM plugin found on CNI_PATH with the same config and environment (libcni's
+    ``ipam.ExecAdd``/``ExecDel``); its error becomes ours."""
+    plugin = next(
+        (Path(d) / ipam_type for d in a.path.split(":") if (Path(d) / ipam_type).is_file()), None
+    )
+    if plugin is None:
+        raise CNIError(ERR_INTERNAL, f'failed to find plugin "{ipam_type}" in path [{a.path}]')
+    env = {**os.environ, "CNI_COMMAND": command}
+    proc = subprocess.run([str(plugin)], input=a.stdin, env=env, capture_output=True)
+    out = proc.stdout.decode()
+    doc = json.loads(out) if out.strip() else None
+    if proc.returncode != 0:
+        if isinstance(doc, dict) and "code" in doc:
+            raise CNIError(int(doc["code"]), str(doc.get("msg", "")), str(doc.get("details", "")))
+        raise CNIError(ERR_INTERNAL, f"{ipam_type} failed: {proc.stderr.decode().strip()}")
+    return doc
+
+
+def _netns_exists(netns: str) -> bool:
+    return bool(netns) and Path(netns).exists()
+
+
+def cmd_add(a: CmdArgs) -> dict[str, Any]:
+    c = load_conf(dict(a.conf))
+    if not _netns_exists(a.netns):
+        raise CNIError(ERR_INTERNAL, f'failed to open netns "{a.netns}": no such file')
+    host_veth = "veth" + secrets.token_hex(4)
+    apply(plan_links(c, a.netns, a.ifname, host_veth), a.netns)
+    doc = exec_ipam(a, c.ipam_type, "ADD")
+    if doc is None:
+        raise CNIError(ERR_INTERNAL, "IPAM plugin returned missing IP config")
+    result = gateway_routes(c, result_from_json(doc))
+    try:
+        apply(plan_addresses(c, a.container_id, a.ifname, result), a.netns)
+    except CNIError:
+        exec_ipam(a, c.ipam_type, "DEL")  # give the addresses back, as the reference does
+        raise
+    ifaces = (
+        Interface(c.bridge, _mac(None, c.bridge)),
+        Interface(host_veth, _mac(None, host_veth)),
+        Interface(a.ifname, _mac(a.netns, a.ifname), a.netns),
+    )
+    ips = tuple(IPConfig(i.address, i.gateway, 2) for i in result.ips)
+    return Result(ips, result.routes, ifaces, result.dns).to_json(c.cni_version)
+
+
+def _container_addrs(netns: str, ifname: str) -> list[str]:
+    proc = subprocess.run(
+        ["nsenter", f"--net={netns}", "ip", "-j", "addr", "show", "dev", ifname],
+        capture_output=True,
+        text=True,
+    )
+    try:
+        info = json.loads(proc.stdout)[0]
+    except (json.JSONDecodeError, IndexError):
+        return []
+    return [
+        f"{a['local']}/{a['prefixlen']}"
+        for a in info.get("addr_info", [])
+        if a.get("scope") == "global"
+    ]
+
+
+def cmd_del(a: CmdArgs) -> None:
+    c = load_conf(dict(a.conf))
+    exec_ipam(a, c.ipam_type, "DEL")
+    if not _netns_exists(a.netns):
+        return  # the container is gone: nothing left to clean up inside it
+    addrs = _container_addrs(a.netns, a.ifname)
+    subprocess.run(
+        ["nsenter", f"--net={a.netns}", "ip", "link", "del", a.ifname], capture_output=True
+    )
+    if c.ip_masq:
+        chain, comment = chain_name(c.name, a.container_id), chain_comment(c.name, a.container_id)
+        for addr in addrs:
+            ip = ipaddress.ip_interface(addr).ip
+            tool = "iptables" if ip.version == 4 else "ip6tables"
+            for argv in (
+                (
+                    tool,
+                    "-t",
+                    "nat",
+                    "-D",
+                    "POSTROUTING",
+                    "-s",
+                    str(ip),
+                    "-j",
+                    chain,
+                    "-m",
+                    "comment",
+                    "--comment",
+                    comment,
+                ),
+                (tool, "-t", "nat", "-F", chain),
+                (tool, "-t", "nat", "-X", chain),
+            ):
+                subprocess.run(argv, capture_output=True)
+
+
+def cmd_check(a: CmdArgs) -> None:
+    c = load_conf(dict(a.conf))
+    prev = a.conf.get("prevResult")
+    if not isinstance(prev, dict):
+        raise CNIError(ERR_INTERNAL, "Required prevResult missing")
+    exec_ipam(a, c.ipam_type, "CHECK")
+    have = set(_container_addrs(a.netns, a.ifname))
+    for ip in result_from_json(prev).ips:
+        if str(ip.address) not in have:
+            raise CNIError(
+                ERR_INTERNAL, f"Failed to match addr {ip.address} on interface {a.ifname}"
+            )
+
+
+HANDLERS = {"ADD": cmd_add, "DEL": cmd_del, "CHECK": cmd_check}
+main = main_for("bridge", HANDLERS)
