@@ -427,6 +427,42 @@ def _cron_explain(args: argparse.Namespace) -> int:
     return 1 if problem else 0
 
 
+# --------------------------------------------------------------------------- cni
+def _cni_run(args: argparse.Namespace) -> int:
+    from infranotes.cni.runtime import DEFAULT_CNI_PATH, load_network_config, run_network
+    from infranotes.cni.types import CNIError
+
+    net = load_network_config(_read(args.conf), args.conf)
+    cid = args.container_id or Path(args.netns).name
+    cni_path = args.cni_path or os.environ.get("CNI_PATH") or DEFAULT_CNI_PATH
+    try:
+        result = run_network(
+            args.command.upper(),
+            net,
+            args.netns,
+            cid,
+            args.ifname,
+            cni_path,
+            Path(args.cache_dir),
+            args.cni_args or "",
+        )
+    except CNIError as exc:
+        if args.json:
+            _emit({"ok": False, "error": exc.to_json()})
+        print(f"infranotes: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        _emit(result if result is not None else {"ok": True})
+    elif result is not None:
+        for ip in result.get("ips", []):
+            print(f"{ip['address']}  gateway {ip.get('gateway', '-')}")
+        for r in result.get("routes", []):
+            print(f"route {r['dst']} via {r.get('gw', '(gateway)')}")
+    else:
+        print(f"{args.command.upper()} {net.name} {cid} {args.ifname}: ok")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="infranotes", description=__doc__.splitlines()[0])
     topics = parser.add_subparsers(dest="topic", required=True, parser_class=_Parser)
@@ -572,6 +608,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("--json", action="store_true")
     ex.set_defaults(func=_cron_explain)
+
+    cni = topics.add_parser("cni", help="run a CNI network configuration as a runtime does")
+    nverbs = cni.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+    for verb in ("add", "del", "check"):
+        v = nverbs.add_parser(verb, help=f"{verb.upper()} the network for a netns")
+        v.add_argument("--conf", required=True, metavar="FILE", help=".conf or .conflist")
+        v.add_argument("--netns", required=True, metavar="NAME", help="name or path")
+        v.add_argument("--ifname", default="eth0")
+        v.add_argument("--container-id", metavar="ID", help="default: the netns name")
+        v.add_argument("--cni-path", metavar="DIRS", help="default: $CNI_PATH or /opt/cni/bin")
+        v.add_argument("--cni-args", metavar="K=V;...", help="CNI_ARGS, e.g. IP=10.1.0.9")
+        v.add_argument("--cache-dir", default="/var/lib/cni/results", metavar="DIR")
+        v.add_argument("--json", action="store_true")
+        v.set_defaults(func=_cni_run, command=verb)
     return parser
 
 

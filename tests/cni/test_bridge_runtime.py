@@ -1,0 +1,138 @@
+"""The bridge plan (no root needed to build it) and the runtime's CLI on a host-local network."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from infranotes.cli import main
+from infranotes.cni.bridge import (
+    chain_comment,
+    chain_name,
+    gateway_routes,
+    load_conf,
+    plan_addresses,
+    plan_links,
+)
+from infranotes.cni.lab import BRIDGE_CONF, our_plugin
+from infranotes.cni.runtime import load_network_config
+from infranotes.cni.types import CNIError, IPConfig, Result, Route
+from infranotes.errors import ParseError
+
+
+def test_chain_name_and_comment_match_the_reference() -> None:
+    # the names iptables-save showed for the reference bridge (tests/oracles/test_cni_oracle.py)
+    assert chain_name("brnet", "pod-a") == "CNI-179eac47a8a7fb1465efd9fe"
+    assert chain_name("brnet", "pod-b") == "CNI-560abac4652c62e0b03c1847"
+    assert chain_comment("brnet", "pod-a") == 'name: "brnet" id: "pod-a"'
+
+
+def test_plan_in_cmdadd_order() -> None:
+    c = load_conf(dict(BRIDGE_CONF, mtu=1400, hairpinMode=True))
+    links = plan_links(c, "/var/run/netns/pod", "eth0", "veth0a1b2c3d")
+    assert [s.where for s in links] == [
+        "host",
+        "host",
+        "host",
+        "host",
+        "container",
+        "container",
+        "host",
+        "host",
+        "host",
+    ]
+    assert links[0].argv == ("ip", "link", "add", "name", "cnibr0", "type", "bridge", "mtu", "1400")
+    assert links[4].argv == ("ip", "link", "set", "tmp0a1b2c3d", "name", "eth0")
+    assert "hairpin" in links[7].argv and links[7].argv[-1] == "on"
+    result = Result(
+        (IPConfig(ipaddress.ip_interface("10.22.1.2/24"), ipaddress.ip_address("10.22.1.1")),),
+        (Route(ipaddress.ip_network("0.0.0.0/0")),),
+    )
+    addrs = [" ".join(s.argv) for s in plan_addresses(c, "pod-a", "eth0", result)]
+    assert addrs[:4] == [
+        "ip addr add 10.22.1.2/24 dev eth0",
+        "ip route add default via 10.22.1.1 dev eth0",
+        "ip addr add 10.22.1.1/24 dev cnibr0",
+        "sysctl -q -w net.ipv4.ip_forward=1",
+    ]
+    assert addrs[-1].startswith(
+        "iptables -t nat -A POSTROUTING -s 10.22.1.2 -j CNI-179eac47a8a7fb1465efd9fe"
+    )
+    assert str(links[0]).startswith("[host] ip link add name cnibr0")
+
+
+def test_default_gateway_and_conflicting_modes() -> None:
+    c = load_conf(dict(BRIDGE_CONF, isDefaultGateway=True))
+    r = gateway_routes(
+        c,
+        Result(
+            (IPConfig(ipaddress.ip_interface("10.0.0.2/24"), ipaddress.ip_address("10.0.0.1")),)
+        ),
+    )
+    assert [(str(x.dst), str(x.gw)) for x in r.routes] == [("0.0.0.0/0", "10.0.0.1")]
+    with pytest.raises(CNIError, match="hairpin mode and promiscuous mode"):
+        load_conf(dict(BRIDGE_CONF, hairpinMode=True, promiscMode=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", "not JSON"),
+        ("[]", "not a JSON object"),
+        ('{"cniVersion":"1.0.0","name":"x","plugins":[]}', "plugins is empty"),
+        ('{"cniVersion":"1.0.0","name":"x","plugins":[{}]}', "plugins[0] has no type"),
+        ('{"cniVersion":"7.0.0","name":"x","type":"bridge"}', "incompatible CNI versions"),
+        ('{"cniVersion":"1.0.0","name":"a/b","type":"bridge"}', "invalid characters"),
+    ],
+)
+def test_network_config_errors(text: str, message: str) -> None:
+    with pytest.raises(ParseError, match=re.escape(message)):
+        load_network_config(text, "net.conf")
+
+
+def test_cli_runs_a_host_local_network(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "bin"
+    path.mkdir()
+    (path / "host-local").symlink_to(our_plugin("host-local"))
+    conf = tmp_path / "hl.conf"
+    conf.write_text(
+        json.dumps(
+            {
+                "cniVersion": "1.0.0",
+                "name": "hl",
+                "type": "host-local",
+                "ipam": {
+                    "type": "host-local",
+                    "dataDir": str(tmp_path / "d"),
+                    "ranges": [[{"subnet": "10.30.0.0/29"}]],
+                },
+            }
+        )
+    )
+    base = [
+        "--conf",
+        str(conf),
+        "--netns",
+        "pod1",
+        "--cni-path",
+        str(path),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    ]
+    assert main(["cni", "add", *base, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ips"][0]["address"] == "10.30.0.2/29"
+    assert (tmp_path / "cache" / "hl-pod1-eth0").exists()
+    assert main(["cni", "check", *base]) == 0
+    assert main(["cni", "add", *base]) == 1
+    assert "duplicate allocation is not allowed" in capsys.readouterr().err
+    assert main(["cni", "del", *base]) == 0
+    assert not (tmp_path / "cache" / "hl-pod1-eth0").exists()
+    assert main(["cni", "check", *base]) == 1  # nothing cached any more
+    assert (
+        main(["cni", "add", "--conf", str(conf), "--netns", "p", "--cni-path", "/nonexistent"]) == 1
+    )
+    assert 'failed to find plugin "host-local"' in capsys.readouterr().err
