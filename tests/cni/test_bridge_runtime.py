@@ -136,3 +136,32 @@ def test_cli_runs_a_host_local_network(tmp_path: Path, capsys) -> None:
         main(["cni", "add", "--conf", str(conf), "--netns", "p", "--cni-path", "/nonexistent"]) == 1
     )
     assert 'failed to find plugin "host-local"' in capsys.readouterr().err
+
+
+def test_leak_and_gc_scene() -> None:
+    from infranotes.cni import scenes
+
+    adds, gc, data = scenes.leak()
+    assert [r[1] for r in adds.rows] == [0, 0, 0, 0, 0, 1]
+    assert adds.rows[-1][2] == (
+        "failed to allocate for range 0: no IP addresses available in "
+        "range set: 10.22.0.1-10.22.0.6"
+    )
+    assert gc.rows == [
+        ("GC (valid: sandbox5)", 0, "released the others"),
+        ("sandbox6 again", 0, "10.22.0.2/29"),
+    ]
+    assert [r[0] for r in scenes.store_table(data, "podnet").rows] == [
+        "10.22.0.2",
+        "10.22.0.6",
+        "last_reserved_ip.0",
+        "lock",
+    ]
+
+
+def test_plan_table_lists_ipam_between_links_and_addresses() -> None:
+    from infranotes.cni import scenes
+
+    rows = scenes.plan_table().rows
+    assert rows[9] == ("", "exec host-local ADD (CNI_PATH)", "run IPAM with the same config")
+    assert len(rows) == 18

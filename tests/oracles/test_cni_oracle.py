@@ -80,67 +80,15 @@ def test_a_store_written_by_one_is_read_by_the_other(writer: str, tmp_path: Path
     }
 
 
-def _normalized(run) -> object:
-    """A bridge result with the random parts (MACs, the veth name) blanked."""
-    doc = run.doc
-    if isinstance(doc, dict):
-        for i in doc.get("interfaces", []):
-            i["mac"] = "MAC"
-            if i["name"].startswith("veth"):
-                i["name"] = "vethXXXXXXXX"
-            if "sandbox" in i:
-                i["sandbox"] = "NETNS"
-    return run.rc, doc
-
-
-def _bridge_session(which: str, data: Path) -> dict[str, object]:
-    from infranotes.cni.lab import BridgeLab
-
-    require("ip", "nsenter", "iptables", "ping")
-    seen: dict[str, object] = {}
-    with BridgeLab(which, data) as lab:
-        a = lab.call("ADD", "pod-a", lab.pod_a)
-        seen["add-a"] = _normalized(a)
-        seen["add-b"] = _normalized(lab.call("ADD", "pod-b", lab.pod_b))
-        seen["ping-a-b"] = lab.ping(lab.pod_a, "10.22.1.3")
-        seen["ping-a-gw"] = lab.ping(lab.pod_a, "10.22.1.1")
-        seen["routes-a"] = lab.sh(lab.pod_a, "ip", "route")
-        seen["bridge-addr"] = lab.sh(lab.host, "ip", "-br", "-4", "addr", "show", "cnibr0").split()[
-            2:
-        ]
-        seen["forward"] = lab.sh(lab.host, "sysctl", "-n", "net.ipv4.ip_forward")
-        seen["nat"] = lab.nat_rules()
-        prev = dict(lab.conf, prevResult=a.doc)
-        seen["check"] = _normalized(lab.call("CHECK", "pod-a", lab.pod_a, prev))
-        seen["check-no-prev"] = _normalized(lab.call("CHECK", "pod-a", lab.pod_a))
-        lab.sh(lab.pod_a, "ip", "addr", "del", "10.22.1.2/24", "dev", "eth0")
-        seen["check-addr-gone"] = _normalized(lab.call("CHECK", "pod-a", lab.pod_a, prev))
-        seen["del-a"] = _normalized(lab.call("DEL", "pod-a", lab.pod_a))
-        seen["del-a-again"] = _normalized(lab.call("DEL", "pod-a", lab.pod_a))
-        ghost = exec_plugin(
-            lab.cni_path / "bridge",
-            "DEL",
-            lab.conf,
-            cid="ghost",
-            netns="/var/run/netns/no-such-ns",
-            cni_path=str(lab.cni_path),
-            wrap=("ip", "netns", "exec", lab.host),
-        )
-        seen["del-missing-netns"] = (ghost.rc, ghost.raw)
-        seen["nat-after-del-a"] = lab.nat_rules()
-        seen["del-b"] = _normalized(lab.call("DEL", "pod-b", lab.pod_b))
-        seen["nat-after-del-b"] = lab.nat_rules()
-        seen["links-a-after-del"] = lab.sh(lab.pod_a, "ip", "-br", "link").split()[:1]
-    seen["store"] = store_files(data, "brnet")
-    return seen
-
-
 def test_bridge_plugin_against_the_reference(tmp_path: Path) -> None:
     """Two Pods wired by our plugins and by the reference: same results (but for random MACs
     and veth names), same routes, bridge address, forwarding, MASQUERADE rules, CHECK and DEL
     behaviour and store; and the Pods ping each other."""
-    ours = _bridge_session("ours", tmp_path / "ours")
-    ref = _bridge_session("reference", tmp_path / "ref")
+    from infranotes.cni.scenes import observe_bridge
+
+    require("ip", "nsenter", "iptables", "ping")
+    ours = observe_bridge("ours", tmp_path / "ours")
+    ref = observe_bridge("reference", tmp_path / "ref")
     assert ours["ping-a-b"] is True and ours["ping-a-gw"] is True
     assert len(ours["nat"]) == 8
     # DEL tears the MASQUERADE chain down only for the addresses it still finds on the
