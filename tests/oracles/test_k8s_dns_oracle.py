@@ -93,7 +93,10 @@ def all_zones() -> tuple[Zone, ...]:
 
 def ask(port: int, name: str, rtype: str) -> tuple[str, frozenset[tuple[str, str, str]], bool]:
     q = dns.message.make_query(name, rtype)
-    r = dns.query.udp(q, "127.0.0.1", port=port, timeout=3)
+    try:
+        r = dns.query.udp(q, "127.0.0.1", port=port, timeout=3)
+    except dns.exception.Timeout:  # UDP: a stub resolver retries a lost datagram, so do we
+        r = dns.query.udp(q, "127.0.0.1", port=port, timeout=3)
     answer = frozenset(
         (rr.name.to_text().lower(), dns.rdatatype.to_text(rr.rdtype), rd.to_text().lower())
         for rr in r.answer

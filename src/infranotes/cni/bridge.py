@@ -293,15 +293,20 @@ def apply(steps: Sequence[Step], netns: str) -> None:
             raise CNIError(ERR_INTERNAL, f"{' '.join(s.argv)}: {err}")
 
 
-def _mac(netns: str | None, name: str) -> str:
-    cmd = ["ip", "-j", "link", "show", "dev", name]
+def _ip_json(netns: str | None, *argv: str) -> dict[str, Any]:
+    """The first object of ``ip -j ARGV`` (in ``netns`` when given); {} when there is none."""
+    cmd = ["ip", "-j", *argv]
     if netns:
         cmd = ["nsenter", f"--net={netns}", *cmd]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     try:
-        return json.loads(proc.stdout)[0].get("address", "")
+        return json.loads(proc.stdout)[0]
     except (json.JSONDecodeError, IndexError):
-        return ""
+        return {}
+
+
+def _mac(netns: str | None, name: str) -> str:
+    return _ip_json(netns, "link", "show", "dev", name).get("address", "")
 
 
 def exec_ipam(a: CmdArgs, ipam_type: str, command: str) -> dict[str, Any] | None:
@@ -352,15 +357,7 @@ def cmd_add(a: CmdArgs) -> dict[str, Any]:
 
 
 def _container_addrs(netns: str, ifname: str) -> list[str]:
-    proc = subprocess.run(
-        ["nsenter", f"--net={netns}", "ip", "-j", "addr", "show", "dev", ifname],
-        capture_output=True,
-        text=True,
-    )
-    try:
-        info = json.loads(proc.stdout)[0]
-    except (json.JSONDecodeError, IndexError):
-        return []
+    info = _ip_json(netns, "addr", "show", "dev", ifname)
     return [
         f"{a['local']}/{a['prefixlen']}"
         for a in info.get("addr_info", [])

@@ -264,6 +264,30 @@ def _start(
     )
 
 
+def _missed_window(
+    spec: CronJobSpec,
+    scheduled: int,
+    now: int,
+    nxt: int | None,
+    events: tuple[str, ...],
+    details: tuple,
+) -> Decision | None:
+    """``tooLate`` in both versions: the time plus startingDeadlineSeconds is past. (The
+    window already excludes such times, so this cannot fire; see the tests.)"""
+    if spec.starting_deadline_seconds is None or scheduled + spec.starting_deadline_seconds >= now:
+        return None
+    event = f"Warning MissSchedule Missed scheduled time to start a job: {_rfc1123z(scheduled)}"
+    return Decision(
+        "skip",
+        "Missed starting window",
+        scheduled,
+        None,
+        nxt,
+        events=(*events, event),
+        details=details,
+    )
+
+
 def _decide_v110(spec: CronJobSpec, status: Status, now: int, zone: ZoneInfo) -> Decision:
     nxt = now + RESYNC_V110
     if spec.suspend:
@@ -299,21 +323,9 @@ def _decide_v110(spec: CronJobSpec, status: Status, now: int, zone: ZoneInfo) ->
     why = "Unmet start time"
     if len(times) > 1:
         why += f"; {len(times)} unmet start times, only the most recent is started"
-    if spec.starting_deadline_seconds is not None and (
-        scheduled + spec.starting_deadline_seconds < now
-    ):
-        return Decision(
-            "skip",
-            "Missed starting window",
-            scheduled,
-            None,
-            nxt,
-            events=(
-                "Warning MissSchedule Missed scheduled time to start a job: "
-                f"{_rfc1123z(scheduled)}",
-            ),
-            details=details,
-        )
+    missed = _missed_window(spec, scheduled, now, nxt, (), details)
+    if missed is not None:
+        return missed
     return _start(spec, status, scheduled, "v1.10", why, nxt, (), details)
 
 
@@ -369,22 +381,9 @@ def _decide_current(spec: CronJobSpec, status: Status, now: int, zone: ZoneInfo)
             "Warning TooManyMissedTimes too many missed start times. Set or "
             "decrease .spec.startingDeadlineSeconds or check clock skew",
         )
-    if spec.starting_deadline_seconds is not None and (
-        scheduled + spec.starting_deadline_seconds < now
-    ):
-        return Decision(
-            "skip",
-            "Missed starting window",
-            scheduled,
-            None,
-            nxt,
-            events=(
-                *events,
-                "Warning MissSchedule Missed scheduled time to start a "
-                f"job: {_rfc1123z(scheduled)}",
-            ),
-            details=details,
-        )
+    missed = _missed_window(spec, scheduled, now, nxt, events, details)
+    if missed is not None:
+        return missed
     name = job_name(spec, scheduled, "current")
     if name in status.active or status.last_schedule_time == scheduled:
         return Decision(
