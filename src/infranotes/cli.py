@@ -463,6 +463,64 @@ def _cni_run(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- reliability
+def _number(text: str, flag: str, kind: type = float) -> float:
+    try:
+        return kind(text)
+    except ValueError:
+        raise UsageError(f"{flag} {text!r}: expected a number") from None
+
+
+def _reliability(args: argparse.Namespace) -> int:
+    from infranotes.reliability import faults, latency
+
+    try:
+        if args.verb == "tail":
+            p, n = _number(args.p_slow, "--p-slow"), int(_number(args.fanout, "--fanout", int))
+            doc: dict[str, object] = {
+                "p_slow": p,
+                "fanout": n,
+                "p_request_slow": latency.p_any_slow(p, n),
+            }
+            text = f"{doc['p_request_slow']:.2%} of requests wait for at least one slow backend"
+        elif args.verb == "nines":
+            d = faults.downtime(_number(args.availability, "--availability"))
+            doc = {
+                "availability": d.availability,
+                "nines": round(d.nines, 3),
+                "downtime_per_year_s": d.per_year_s,
+                "downtime_per_month_s": d.per_month_s,
+                "downtime_per_week_s": d.per_week_s,
+                "downtime_per_day_s": d.per_day_s,
+            }
+            text = (
+                f"{d.nines:.2f} nines: {d.per_year_s / 3600:.2f} h a year, "
+                f"{d.per_month_s / 60:.1f} min a month, {d.per_day_s:.1f} s a day"
+            )
+        else:
+            f = faults.fleet(
+                _number(args.mttf_years, "--mttf-years"), int(_number(args.count, "--count", int))
+            )
+            doc = {
+                "mttf_years": f.mttf_years,
+                "count": f.count,
+                "failures_per_day": f.failures_per_day,
+                "failures_per_year": f.failures_per_day * faults.YEAR_DAYS,
+                "days_between_failures": f.days_between_failures,
+            }
+            text = (
+                f"{f.failures_per_day:.2f} failures a day "
+                f"(one every {f.days_between_failures * 24:.1f} h)"
+            )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        _emit(doc)
+    else:
+        print(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="infranotes", description=__doc__.splitlines()[0])
     topics = parser.add_subparsers(dest="topic", required=True, parser_class=_Parser)
@@ -622,6 +680,20 @@ def build_parser() -> argparse.ArgumentParser:
         v.add_argument("--cache-dir", default="/var/lib/cni/results", metavar="DIR")
         v.add_argument("--json", action="store_true")
         v.set_defaults(func=_cni_run, command=verb)
+
+    rel = topics.add_parser("reliability", help="fault arithmetic and tail latency (DDIA ch. 1)")
+    rverbs = rel.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+    tail = rverbs.add_parser("tail", help="requests slowed by fanning out to N backends")
+    tail.add_argument("--p-slow", required=True, metavar="P", help="one backend's chance, 0-1")
+    tail.add_argument("--fanout", required=True, metavar="N")
+    nines = rverbs.add_parser("nines", help="downtime allowed by an availability")
+    nines.add_argument("--availability", required=True, metavar="A", help="e.g. 0.999")
+    fl = rverbs.add_parser("fleet", help="expected failures in a fleet")
+    fl.add_argument("--mttf-years", required=True, metavar="Y")
+    fl.add_argument("--count", required=True, metavar="N")
+    for v in (tail, nines, fl):
+        v.add_argument("--json", action="store_true")
+        v.set_defaults(func=_reliability)
     return parser
 
 
