@@ -521,6 +521,28 @@ def _reliability(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- ceph
+def _ceph_explain(args: argparse.Namespace) -> int:
+    from infranotes.ceph.doctor import explain
+    from infranotes.ceph.snapshot import parse
+
+    report = explain(parse(_read(args.file), args.file))
+    if args.json:
+        _emit(report.to_json())
+    else:
+        print(
+            f"{report.health or '(no health in this document)'}: "
+            + ", ".join(f"{n} {st}" for st, n, _ in report.combinations)
+        )
+        for st, n, words in report.combinations:
+            print(f"  {n:5d}  {st}: {words}")
+        for c in report.checks:
+            print(f"  check {c}")
+        for i, step in enumerate(report.next_steps, 1):
+            print(f"  {i}. {step.command:45s}  # {step.why}")
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="infranotes", description=__doc__.splitlines()[0])
     topics = parser.add_subparsers(dest="topic", required=True, parser_class=_Parser)
@@ -694,6 +716,13 @@ def build_parser() -> argparse.ArgumentParser:
     for v in (tail, nines, fl):
         v.add_argument("--json", action="store_true")
         v.set_defaults(func=_reliability)
+
+    ceph = topics.add_parser("ceph", help="Ceph placement-group states explained")
+    cverbs2 = ceph.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+    ce = cverbs2.add_parser("explain", help="ceph -s / pg dump / health detail JSON explained")
+    ce.add_argument("file", metavar="FILE")
+    ce.add_argument("--json", action="store_true")
+    ce.set_defaults(func=_ceph_explain)
     return parser
 
 

@@ -395,3 +395,38 @@ def test_cni_config(data: bytes | str, cni_args: str) -> None:
         load_ipam_config(parse_netconf(data), cni_args)
     except CNIError as exc:
         assert exc.to_json()["code"] in (1, 4, 6, 7, 999)
+
+
+CEPH_WORDS = st.sampled_from(
+    [
+        '{"pgmap":',
+        '{"pgs_by_state":[',
+        '{"state_name":"active+clean","count":3}',
+        "]}",
+        "}",
+        '"health":{"status":"HEALTH_OK","checks":{}}',
+        ",",
+        '{"pg_stats":[',
+        '{"pgid":"1.a",',
+        '"state":"down"}',
+        "[",
+        '{"checks":{"X":{"detail":[{"message":"pg 1.2 is stale"}]}},',
+        '"status":"HEALTH_ERR"}',
+        "32 pgs: 3 active+clean; 1 KiB data",
+        "null",
+        '"pg_map":',
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=150), st.lists(CEPH_WORDS, max_size=14).map("".join)))
+def test_ceph_snapshot(text: str) -> None:
+    from infranotes.ceph.doctor import explain
+    from infranotes.ceph.snapshot import parse
+
+    try:
+        snap = parse(text, "fuzz.json")
+    except ParseError:
+        return
+    explain(snap).to_json()

@@ -1,0 +1,1 @@
+"""Ceph placement-group states: a bilingual glossary, status parsers, and a doctor."""
