@@ -13,7 +13,7 @@ from infranotes.ceph.snapshot import parse
 from infranotes.cli import main
 from infranotes.errors import ParseError
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "ceph"
+DATA = Path(__file__).resolve().parents[2] / "src" / "infranotes" / "ceph" / "recorded"
 STAGES = sorted(DATA.glob("[0-9]*.json"))
 # doc/rados/operations/pg-states.rst, current development release (and Pacific to Reef)
 DOC_STATES = [

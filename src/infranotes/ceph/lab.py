@@ -1,0 +1,525 @@
+"""A real Ceph mini-cluster on loopback, driven through the PG states, then torn down.
+
+One monitor, one manager and three OSDs on the in-memory object store (Debian's Ceph 16
+packages), bound to 127.0.0.1, every file under a temporary directory, no systemd. The
+configuration and the order of steps follow ``../shared/oracles/ceph/minicluster.sh``, which
+was run on this machine; its comments explain each setting (memstore needs
+``osd fast shutdown = false``; a short PG log makes writes during an outage need backfill;
+scrub and recovery sleeps make the transient states last long enough to be seen).
+Commands go through the ``ceph``/``rados`` CLIs (about 0.2 s each): the librados binding is
+packaged for the system interpreter only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from infranotes.ceph.snapshot import Snapshot, parse
+from infranotes.errors import LabUnavailable
+
+TOOLS = (
+    "ceph-mon",
+    "ceph-mgr",
+    "ceph-osd",
+    "ceph",
+    "rados",
+    "ceph-authtool",
+    "monmaptool",
+    "ceph-objectstore-tool",
+    "/usr/bin/python3",
+)
+POOL, PG_NUM, NUM_OSDS = "demo", 32, 3
+
+CONF = """[global]
+fsid = {fsid}
+mon host = [v2:127.0.0.1:{mon_port}]
+public addr = 127.0.0.1
+cluster addr = 127.0.0.1
+ms bind ipv6 = false
+ms bind msgr1 = false
+ms bind port min = {port_min}
+ms bind port max = {port_max}
+auth cluster required = cephx
+auth service required = cephx
+auth client required = cephx
+auth allow insecure global id reclaim = false
+run dir = {d}/run
+admin socket = {d}/run/$name.asok
+pid file = {d}/run/$name.pid
+log file = {d}/log/$name.log
+log to stderr = false
+err to stderr = false
+osd crush chooseleaf type = 0
+osd pool default size = 3
+osd pool default min size = 2
+osd pool default pg autoscale mode = off
+mon allow pool delete = true
+mon warn on pool no redundancy = false
+mon osd down out interval = 600
+mon data avail warn = 1
+mon data avail crit = 0
+mgr stats period = 1
+mgr tick period = 1
+
+[client]
+keyring = {d}/keyring
+
+[mon]
+mon data = {d}/mon.$id
+keyring = {d}/keyring
+
+[mgr]
+mgr data = {d}/mgr.$id
+keyring = {d}/mgr.$id/keyring
+
+[osd]
+osd data = {d}/osd.$id
+keyring = {d}/osd.$id/keyring
+osd objectstore = memstore
+memstore device bytes = 268435456
+osd fast shutdown = false
+osd min pg log entries = 10
+osd max pg log entries = 10
+osd pg log trim min = 5
+osd recovery sleep hdd = 0.1
+osd max backfills = 1
+osd scrub chunk min = 1
+osd scrub chunk max = 1
+osd scrub sleep = 0.2
+"""
+
+
+def unavailable_reason() -> str | None:
+    if os.geteuid() != 0:
+        return "needs root (Ceph daemons)"
+    missing = [t for t in TOOLS if shutil.which(t) is None]
+    if missing:
+        return (
+            "missing tool(s): "
+            + ", ".join(missing)
+            + " (Debian packages ceph-mon ceph-mgr ceph-osd ceph-common)"
+        )
+    return None
+
+
+def _free_block(n: int = 40) -> int:
+    """The first port of ``n`` consecutive free loopback ports (mon, mgr and OSDs bind there)."""
+    first = 20000 + (os.getpid() % 400) * n  # two clusters started together start apart
+    for start in [*range(first, 40000, n), *range(20000, first, n)]:
+        ok = True
+        for p in range(start, start + n):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", p))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return start
+    raise LabUnavailable("no block of free loopback ports")
+
+
+@dataclass
+class Stage:
+    """What one step of the scenario produced: settled snapshots and the states seen."""
+
+    name: str
+    seconds: float
+    snapshot: Snapshot | None = None
+    seen: list[str] = field(default_factory=list)  # every PG state string met on the way
+
+
+@dataclass
+class Timeline:
+    """Every change of the PG-state histogram, with the time since the scenario started."""
+
+    points: list[tuple[float, dict[str, int]]] = field(default_factory=list)
+
+
+class MiniCluster:
+    """``with MiniCluster() as c:`` — a running cluster; always stopped and removed after."""
+
+    def __init__(self) -> None:
+        reason = unavailable_reason()
+        if reason:
+            raise LabUnavailable(reason)
+        self.dir = Path(tempfile.mkdtemp(prefix="minicluster-"))
+        self.conf = self.dir / "ceph.conf"
+        self.t0 = time.monotonic()
+        self.timeline = Timeline()
+        self.stages: list[Stage] = []
+        self.peak_rss_kib = 0
+
+    # ------------------------------------------------------------------ plumbing
+    def ceph(self, *args: str, fmt: bool = False) -> str:
+        cmd = ["ceph", "-c", str(self.conf), "--connect-timeout", "30", *args]
+        if fmt:
+            cmd += ["-f", "json"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0:
+            raise LabUnavailable(f"{' '.join(args)}: {proc.stderr.strip()[:300]}")
+        return proc.stdout
+
+    def _run(self, *cmd: str, **kw: object) -> None:
+        proc = subprocess.run(list(cmd), capture_output=True, text=True, timeout=120, **kw)  # type: ignore[call-overload]
+        if proc.returncode != 0:
+            raise LabUnavailable(f"{cmd[0]} failed: {proc.stderr.strip()[:300]}")
+
+    def _pid(self, name: str) -> int | None:
+        try:
+            pid = int((self.dir / "run" / f"{name}.pid").read_text().strip())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            return None
+        return pid if str(self.conf).encode() in cmdline else None
+
+    def stop(self, name: str, timeout: float = 30) -> None:
+        """SIGTERM the daemon by its pid file (and only if it is ours); wait until it is gone."""
+        pid = self._pid(name)
+        if pid is None:
+            return
+        self._sample_memory()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+    def _sample_memory(self) -> None:
+        total = 0
+        for f in (self.dir / "run").glob("*.pid"):
+            pid = self._pid(f.stem)
+            if pid is None:
+                continue
+            with contextlib.suppress(OSError):
+                status = Path(f"/proc/{pid}/status").read_text()
+                total += int(
+                    next(
+                        line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")
+                    )
+                )
+        self.peak_rss_kib = max(self.peak_rss_kib, total)
+
+    def wait(self, ok: Callable[[], bool], what: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while not ok():
+            if time.monotonic() > deadline:
+                raise LabUnavailable(f"timed out after {timeout:.0f}s waiting for {what}")
+            time.sleep(0.2)
+
+    # ------------------------------------------------------------------ up / down
+    def __enter__(self) -> MiniCluster:
+        try:
+            self._up()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # OSDs first, while the mon can still take their "mark me down"; then mgr and mon
+        for i in range(NUM_OSDS):
+            self.stop(f"osd.{i}")
+        self.stop("mgr.x")
+        self.stop("mon.a")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _up(self) -> None:
+        d = self.dir
+        for sub in ("run", "log", "mon.a", "mgr.x"):
+            (d / sub).mkdir(parents=True, exist_ok=True)
+        fsid, base = str(uuid.uuid4()), _free_block()
+        self.conf.write_text(
+            CONF.format(fsid=fsid, mon_port=base, port_min=base + 1, port_max=base + 39, d=d)
+        )
+        kr = str(d / "keyring")
+        self._run(
+            "ceph-authtool",
+            "--create-keyring",
+            kr,
+            "--gen-key",
+            "-n",
+            "mon.",
+            "--cap",
+            "mon",
+            "allow *",
+        )
+        self._run(
+            "ceph-authtool",
+            kr,
+            "--gen-key",
+            "-n",
+            "client.admin",
+            "--cap",
+            "mon",
+            "allow *",
+            "--cap",
+            "osd",
+            "allow *",
+            "--cap",
+            "mgr",
+            "allow *",
+            "--cap",
+            "mds",
+            "allow *",
+        )
+        self._run(
+            "monmaptool",
+            "--create",
+            "--fsid",
+            fsid,
+            "--addv",
+            "a",
+            f"[v2:127.0.0.1:{base}]",
+            str(d / "monmap"),
+        )
+        self._run(
+            "ceph-mon",
+            "-c",
+            str(self.conf),
+            "--mkfs",
+            "-i",
+            "a",
+            "--monmap",
+            str(d / "monmap"),
+            "--keyring",
+            kr,
+        )
+        self._run("ceph-mon", "-c", str(self.conf), "-i", "a")
+        self.ceph("-s")
+        self.ceph("config", "set", "mgr", "mgr/devicehealth/enable_monitoring", "false", "--force")
+        self.ceph(
+            "auth",
+            "get-or-create",
+            "mgr.x",
+            "mon",
+            "allow profile mgr",
+            "osd",
+            "allow *",
+            "mds",
+            "allow *",
+            "-o",
+            str(d / "mgr.x" / "keyring"),
+        )
+        self._run("ceph-mgr", "-c", str(self.conf), "-i", "x")
+        self.wait(
+            lambda: json.loads(self.ceph("mgr", "stat", fmt=True)).get("available") is True,
+            "the mgr",
+            60,
+        )
+        starters = []
+        for i in range(NUM_OSDS):
+            osd_uuid = str(uuid.uuid4())
+            key = subprocess.run(
+                ["ceph-authtool", "--gen-print-key"], capture_output=True, text=True, check=True
+            ).stdout.strip()
+            (d / f"osd.{i}").mkdir()
+            (d / f"osd.{i}" / "new.json").write_text(json.dumps({"cephx_secret": key}))
+            got = self.ceph("osd", "new", osd_uuid, "-i", str(d / f"osd.{i}" / "new.json")).strip()
+            if got != str(i):
+                raise LabUnavailable(f"expected osd id {i}, got {got}")
+            self._run(
+                "ceph-authtool",
+                "--create-keyring",
+                str(d / f"osd.{i}" / "keyring"),
+                "--name",
+                f"osd.{i}",
+                "--add-key",
+                key,
+            )
+            self._run(
+                "ceph-osd", "-c", str(self.conf), "-i", str(i), "--mkfs", "--osd-uuid", osd_uuid
+            )
+            starters.append(subprocess.Popen(["ceph-osd", "-c", str(self.conf), "-i", str(i)]))
+        for p in starters:
+            p.wait(timeout=120)
+        self.wait(
+            lambda: json.loads(self.ceph("osd", "stat", fmt=True)).get("num_up_osds") == NUM_OSDS,
+            "3 OSDs up",
+            90,
+        )
+        self._sample_memory()
+
+    # ------------------------------------------------------------------ observing
+    def histogram(self) -> dict[str, int]:
+        """The mgr's PG states now (``ceph pg dump pgs_brief``), recorded on the timeline."""
+        snap = parse(self.ceph("pg", "dump", "pgs_brief", fmt=True), "pg dump pgs_brief")
+        h = dict(sorted(snap.pgs_by_state.items()))
+        if not self.timeline.points or self.timeline.points[-1][1] != h:
+            self.timeline.points.append((round(time.monotonic() - self.t0, 2), h))
+        return h
+
+    def settled_snapshot(self) -> Snapshot:
+        """``ceph health detail`` once the mon's digest agrees with the mgr (gotcha 6)."""
+
+        def agrees() -> bool:
+            status = parse(self.ceph("-s", fmt=True), "ceph -s")
+            return status.pgs_by_state == self.histogram()
+
+        with contextlib.suppress(LabUnavailable):
+            self.wait(agrees, "the mon's digest", 15)
+        brief = parse(self.ceph("pg", "dump", "pgs_brief", fmt=True), "pgs_brief")
+        health = parse(self.ceph("health", "detail", fmt=True), "health detail")
+        return Snapshot(
+            "settled",
+            health.health,
+            health.checks,
+            brief.pgs_by_state,
+            brief.pgs,
+            degraded=health.degraded,
+        )
+
+    def until(
+        self,
+        name: str,
+        done: Callable[[dict[str, int]], bool],
+        timeout: float = 180,
+        start: Callable[[], None] | None = None,
+    ) -> Stage:
+        """Poll the PG states (after ``start``) until ``done``; the stage with what was seen."""
+        t, seen = time.monotonic(), []
+        if start is not None:
+            start()
+        deadline = t + timeout
+        while True:
+            h = self.histogram()
+            seen += [s for s in h if s not in seen]
+            if done(h) and h:
+                break
+            if time.monotonic() > deadline:
+                raise LabUnavailable(f"{name}: timed out after {timeout:.0f}s at {h}")
+            time.sleep(0.1)
+        stage = Stage(name, round(time.monotonic() - t, 1), self.settled_snapshot(), seen)
+        self.stages.append(stage)
+        self._sample_memory()
+        return stage
+
+    # ------------------------------------------------------------------ the scenario
+    def write(self, count: int, prefix: str) -> None:
+        """Write ``count`` 4 KiB objects through librados. Its Python binding is packaged for
+        the system interpreter only, so that one runs this (the recipe's gotcha 8)."""
+        script = (
+            "import rados, sys\n"
+            "r = rados.Rados(conffile=sys.argv[1]); r.connect(timeout=30)\n"
+            "io = r.open_ioctx(sys.argv[2])\n"
+            "for i in range(int(sys.argv[3])):\n"
+            "    name = f'{sys.argv[4]}-{i}'\n"
+            "    io.write_full(name, (f'{name}:'.encode() * 4096)[:4096])\n"
+            "io.close(); r.shutdown()\n"
+        )
+        self._run("/usr/bin/python3", "-c", script, str(self.conf), POOL, str(count), prefix)
+
+    def start_osd(self, i: int) -> None:
+        subprocess.Popen(["ceph-osd", "-c", str(self.conf), "-i", str(i)])
+
+    def scenario(self) -> list[Stage]:
+        """Pool creation, an OSD down, writes while degraded, its return, a corrupted replica
+        found by deep scrub and repaired. Every step waits for its settled state."""
+        clean = lambda h: set(h) == {"active+clean"}  # noqa: E731
+        self.until(
+            "pool created",
+            clean,
+            120,
+            start=lambda: self.ceph(
+                "osd",
+                "pool",
+                "create",
+                POOL,
+                str(PG_NUM),
+                str(PG_NUM),
+                "replicated",
+                "--autoscale-mode=off",
+            ),
+        )
+        self.ceph("osd", "pool", "application", "enable", POOL, "rados")
+        for i in range(8):
+            self._run(
+                "rados",
+                "-c",
+                str(self.conf),
+                "-p",
+                POOL,
+                "put",
+                f"hello-{i}",
+                "-",
+                input=f"hello object {i}\n",
+            )
+        self.write(64, "base")
+        self.until("objects written", clean, 60)
+        self.until(
+            "osd.2 stopped",
+            lambda h: all(s.startswith("active+undersized") for s in h),
+            120,
+            start=lambda: self.stop("osd.2"),
+        )
+        self.write(400, "degraded")
+        self.until(
+            "written while degraded",
+            lambda h: all(s.startswith("active+undersized") for s in h),
+            60,
+        )
+        self.until("osd.2 restarted", clean, 300, start=lambda: self.start_osd(2))
+        mapping = json.loads(self.ceph("osd", "map", POOL, "hello-0", fmt=True))
+        pg, victim = mapping["pgid"], mapping["acting"][-1]
+        self.stop(f"osd.{victim}")
+        garbage = self.dir / "garbage"
+        garbage.write_bytes(b"CORRUPTED BYTES")
+        self._run(
+            "ceph-objectstore-tool",
+            "--data-path",
+            str(self.dir / f"osd.{victim}"),
+            "hello-0",
+            "set-bytes",
+            str(garbage),
+            env={**os.environ, "CEPH_CONF": str(self.conf)},
+        )
+        self.until("replica corrupted offline", clean, 120, start=lambda: self.start_osd(victim))
+        self.until(
+            "deep scrub",
+            lambda h: any("inconsistent" in s for s in h),
+            120,
+            start=lambda: self.ceph("pg", "deep-scrub", pg),
+        )
+        self.until("repair", clean, 120, start=lambda: self.ceph("pg", "repair", pg))
+        return self.stages
+
+
+def states_seen(stages: list[Stage]) -> list[str]:
+    out: list[str] = []
+    for st in stages:
+        out += [s for s in st.seen if s not in out]
+    return out
+
+
+def run_scenario() -> tuple[list[Stage], Timeline, int, float]:
+    """Bring a cluster up, run the scenario, tear it down: stages, timeline, peak RSS (KiB),
+    wall seconds."""
+    t = time.monotonic()
+    with MiniCluster() as c:
+        stages = c.scenario()
+        timeline, peak = c.timeline, c.peak_rss_kib
+    return stages, timeline, peak, round(time.monotonic() - t, 1)
+
+
+@contextlib.contextmanager
+def nothing_left_behind() -> Iterator[None]:
+    """Assert that no ceph daemon started by a MiniCluster outlives the block."""
+    yield
+    for p in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            if b"minicluster-" in p.read_bytes() and p.read_bytes().startswith(b"ceph-"):
+                raise AssertionError(f"a ceph daemon is still running: {p.parent.name}")
