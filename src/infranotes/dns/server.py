@@ -8,6 +8,7 @@ can bind them inside a network namespace and serve them from an ordinary thread.
 from __future__ import annotations
 
 import contextlib
+import errno
 import selectors
 import socket
 import struct
@@ -120,7 +121,25 @@ class DNSServer:
 
     # -- sockets
     def bind(self) -> None:
-        """Create and bind the sockets in the calling thread's network namespace."""
+        """Create and bind the sockets in the calling thread's network namespace.
+
+        With ``port=0`` the kernel picks the UDP port, and TCP must get the same number; a TCP
+        socket may already hold it (loopback connections use ephemeral ports too), so another
+        port is tried."""
+        if self.port != 0:
+            self._bind_all()
+            return
+        for _ in range(50):
+            try:
+                self._bind_all()
+                return
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    raise
+                self.port = 0
+        raise OSError(errno.EADDRINUSE, "no port free for both UDP and TCP after 50 tries")
+
+    def _bind_all(self) -> None:
         for i, addr in enumerate(self.addresses):
             fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
             udp = socket.socket(fam, socket.SOCK_DGRAM)
