@@ -111,38 +111,42 @@ def nsd(tmp_path_factory) -> Iterator[int]:
         pytest.skip("nsd is not installed (make test installs Debian's nsd as root)")
     d = tmp_path_factory.mktemp("nsd")
     conf = NSD_CONF
-    probe = DNSServer(serve_zones(generate(load_manifests(""), "x.test")), port=0)
-    probe.bind()
-    port = probe.port
-    probe.close()  # a free port, released for NSD
+    zone_conf = ""
     for z in all_zones():
         fname = (z.origin.rstrip(".") or "root") + ".zone"
         (d / fname).write_text(zone_file(z.records, z.origin))
-        conf += f'zone:\n    name: "{z.origin}"\n    zonefile: "{fname}"\n'
-    (d / "nsd.conf").write_text(conf.format(port=port, dir=d))
-    proc = subprocess.Popen(
-        ["nsd", "-d", "-c", str(d / "nsd.conf")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if ask(port, "cluster.local.", "SOA")[0] == "NOERROR":
-                break
-        except dns.exception.Timeout:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(
-                "nsd did not start: "
-                + (proc.stdout.read() if proc.stdout else "")
-                + (d / "nsd.log").read_text(errors="replace")
-                if (d / "nsd.log").exists()
-                else ""
-            )
-        time.sleep(0.1)
+        zone_conf += f'zone:\n    name: "{z.origin}"\n    zonefile: "{fname}"\n'
+    for _attempt in range(3):  # a released port can be taken again before NSD binds it
+        probe = DNSServer(serve_zones(generate(load_manifests(""), "x.test")), port=0)
+        probe.bind()
+        port = probe.port
+        probe.close()  # a free port, released for NSD
+        (d / "nsd.conf").write_text((conf + zone_conf).format(port=port, dir=d))
+        proc = subprocess.Popen(
+            ["nsd", "-d", "-c", str(d / "nsd.conf")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + 20
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if ask(port, "cluster.local.", "SOA")[0] == "NOERROR":
+                    break
+            except dns.exception.Timeout:
+                pass
+            time.sleep(0.1)
+        if proc.poll() is None and time.monotonic() < deadline:
+            break
+        proc.kill()
+        output = proc.stdout.read() if proc.stdout else ""
+    else:
+        log = d / "nsd.log"
+        pytest.fail(
+            "nsd did not start: "
+            + output
+            + (log.read_text(errors="replace") if log.exists() else "")
+        )
     yield port
     proc.terminate()
     proc.wait(timeout=10)
