@@ -226,54 +226,27 @@ def plan_addresses(c: BridgeConf, cid: str, ifname: str, result: Result) -> list
         chain, comment = chain_name(c.name, cid), chain_comment(c.name, cid)
         for ip in result.ips:
             tool = "iptables" if ip.address.version == 4 else "ip6tables"
-            net = str(ip.address.network)
+            multicast = "224.0.0.0/4" if ip.address.version == 4 else "ff00::/8"
             cmt = ("-m", "comment", "--comment", comment)
+
+            def nat(*args: str, tool: str = tool) -> tuple[str, ...]:
+                return (tool, "-t", "nat", *args)
+
             steps += [
+                Step("host", nat("-N", chain), "SetupIPMasq: the per-Pod chain", ok_if_exists=True),
                 Step(
                     "host",
-                    (tool, "-t", "nat", "-N", chain),
-                    "SetupIPMasq: the per-Pod chain",
-                    ok_if_exists=True,
-                ),
-                Step(
-                    "host",
-                    (tool, "-t", "nat", "-A", chain, "-d", net, "-j", "ACCEPT", *cmt),
+                    nat("-A", chain, "-d", str(ip.address.network), "-j", "ACCEPT", *cmt),
                     "SetupIPMasq: traffic to the Pod network stays unchanged",
                 ),
-            ]
-            multicast = "224.0.0.0/4" if ip.address.version == 4 else "ff00::/8"
-            steps += [
                 Step(
                     "host",
-                    (
-                        tool,
-                        "-t",
-                        "nat",
-                        "-A",
-                        chain,
-                        "!",
-                        "-d",
-                        multicast,
-                        "-j",
-                        "MASQUERADE",
-                        *cmt,
-                    ),
+                    nat("-A", chain, "!", "-d", multicast, "-j", "MASQUERADE", *cmt),
                     "SetupIPMasq: everything else is masqueraded",
                 ),
                 Step(
                     "host",
-                    (
-                        tool,
-                        "-t",
-                        "nat",
-                        "-A",
-                        "POSTROUTING",
-                        "-s",
-                        str(ip.address.ip),
-                        "-j",
-                        chain,
-                        *cmt,
-                    ),
+                    nat("-A", "POSTROUTING", "-s", str(ip.address.ip), "-j", chain, *cmt),
                     "SetupIPMasq: the Pod's packets enter its chain",
                 ),
             ]
