@@ -345,12 +345,17 @@ def _cron_next(args: argparse.Namespace) -> int:
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from infranotes.cronjob.schedule import ScheduleError, describe, next_times, parse_schedule
+    from infranotes.cronjob.schedule import (
+        ScheduleError,
+        describe,
+        find_zone,
+        next_times,
+        parse_schedule,
+    )
 
-    try:
-        zone = ZoneInfo(args.tz)
-    except (ValueError, OSError, KeyError):
-        raise UsageError(f"--tz {args.tz}: unknown time zone") from None
+    zone = find_zone(args.tz)
+    if zone is None:
+        raise UsageError(f"--tz {args.tz}: unknown time zone")
     if args.n < 1:
         raise UsageError("-n: expected a positive number")
     start = _time_arg(args.start, "--from")

@@ -69,12 +69,10 @@ def parse_netconf(data: bytes | str) -> dict[str, Any]:
     try:
         conf = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        what = (
-            "unexpected end of JSON input"
-            if not str(data).strip()
-            or (isinstance(exc, json.JSONDecodeError) and exc.pos >= len(exc.doc))
-            else f"invalid character at offset {getattr(exc, 'pos', 0)}"
-        )
+        # Go's decoder says "unexpected end of JSON input" when the text stops too early
+        ended = isinstance(exc, json.JSONDecodeError) and exc.pos >= len(exc.doc.rstrip())
+        pos = getattr(exc, "pos", getattr(exc, "start", 0))
+        what = "unexpected end of JSON input" if ended else f"invalid character at offset {pos}"
         raise CNIError(ERR_DECODE, f"error unmarshall network config: {what}") from None
     if not isinstance(conf, dict):
         raise CNIError(ERR_DECODE, "error unmarshall network config: not a JSON object")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
-from infranotes.cronjob.schedule import Schedule, ScheduleError, parse_schedule
+from infranotes.cronjob.schedule import Schedule, ScheduleError, find_zone, parse_schedule
 from infranotes.errors import InfranotesError
 
 RESYNC_V110 = 10  # seconds between two syncAll passes of the v1.10 controller
@@ -202,10 +202,10 @@ def job_name(spec: CronJobSpec, scheduled: int, version: str) -> str:
 
 
 def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ValueError, OSError, KeyError):
-        raise ScheduleError(f"unknown time zone {name}", source="--controller-zone") from None
+    zone = find_zone(name)
+    if zone is None:
+        raise ScheduleError(f"unknown time zone {name}", source="--controller-zone")
+    return zone
 
 
 def decide(
@@ -331,16 +331,13 @@ def _decide_v110(spec: CronJobSpec, status: Status, now: int, zone: ZoneInfo) ->
 
 def _decide_current(spec: CronJobSpec, status: Status, now: int, zone: ZoneInfo) -> Decision:
     events: tuple[str, ...] = ()
-    if spec.time_zone is not None:
-        try:
-            ZoneInfo(spec.time_zone)
-        except (ValueError, OSError, KeyError):
-            msg = f'invalid timeZone: "{spec.time_zone}": unknown time zone {spec.time_zone}'
-            return Decision(
-                "error",
-                "Not starting job because timeZone is invalid: " + msg,
-                events=(f"Warning UnknownTimeZone {msg}",),
-            )
+    if spec.time_zone is not None and find_zone(spec.time_zone) is None:
+        msg = f'invalid timeZone: "{spec.time_zone}": unknown time zone {spec.time_zone}'
+        return Decision(
+            "error",
+            "Not starting job because timeZone is invalid: " + msg,
+            events=(f"Warning UnknownTimeZone {msg}",),
+        )
     if spec.suspend:
         return Decision("skip", "Not starting job because the cron is suspended")
     if "TZ" in spec.schedule:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
 
 from infranotes.cronjob.controller import POLICIES, CronJobSpec, Status
-from infranotes.cronjob.schedule import ScheduleError, parse_schedule
+from infranotes.cronjob.schedule import ScheduleError, find_zone, parse_schedule
 from infranotes.errors import ParseError
 
 _WORDS = {
@@ -96,9 +95,7 @@ def _validate_time_zone(tz: str) -> list[str]:
             f'{path}: Invalid value: "{tz}": timeZone must be an explicit time zone as '
             "defined in https://www.iana.org/time-zones"
         ]
-    try:
-        ZoneInfo(tz)
-    except (ValueError, OSError, KeyError):
+    if find_zone(tz) is None:
         return [f'{path}: Invalid value: "{tz}": unknown time zone {tz}']
     return []
 

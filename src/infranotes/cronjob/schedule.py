@@ -307,16 +307,22 @@ def spec_next(s: Schedule, t: int, tz: ZoneInfo) -> int | None:
         return t
 
 
+def find_zone(name: str) -> ZoneInfo | None:
+    """The zone called ``name``, or None when tzdata has no such zone (or the name is not one)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
 def _load_zone(name: str) -> str | None:
     """Go's ``time.LoadLocation``: "" and "UTC" are UTC, "Local" the process zone (None)."""
     if name in ("", "UTC"):
         return "UTC"
     if name == "Local":
         return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ScheduleError(f"provided bad location {name}: unknown time zone {name}") from None
+    if find_zone(name) is None:
+        raise ScheduleError(f"provided bad location {name}: unknown time zone {name}")
     return name
 
 
