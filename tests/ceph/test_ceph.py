@@ -176,3 +176,17 @@ def test_cli(tmp_path: Path, capsys) -> None:
     ok.write_text(json.dumps(json.loads((DATA / "02_active_clean.json").read_text())["ceph_s"]))
     assert main(["ceph", "explain", str(ok)]) == 0
     assert main(["ceph", "explain", str(tmp_path / "missing.json")]) == 2
+
+
+def test_recorded_run_behind_the_notebooks_prose() -> None:
+    """Notebook 07 quotes these from the recorded run of the shared recipe."""
+    pool = json.loads((DATA / "timeline_pool_create.json").read_text())
+    assert list(pool["first_seen"])[:3] == ["unknown", "creating+peering", "active+clean"]
+    assert round(pool["first_seen"]["active+clean"], 1) == 2.9
+    restart = json.loads((DATA / "timeline_osd2_restart.json").read_text())
+    assert {
+        "active+recovery_wait+degraded",
+        "active+recovering+degraded",
+        "active+undersized+degraded+remapped+backfill_wait",
+        "active+undersized+degraded+remapped+backfilling",
+    } <= set(restart["first_seen"])
