@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import signal
 import sys
@@ -548,6 +549,110 @@ def _ceph_explain(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+# --------------------------------------------------------------------------- http
+def _seconds_arg(text: str | None, flag: str) -> float | None:
+    if text is None:
+        return None
+    value = _number(text, flag)
+    if not (value > 0 and math.isfinite(value)):
+        raise UsageError(f"{flag}: expected a positive number of seconds, got {text!r}")
+    return value
+
+
+# The generic --connect/--read/--total of `http probe`, as Go's client calls them.
+GO_NAMES = {
+    "connect": "Dialer.Timeout",
+    "read": "ResponseHeaderTimeout",
+    "total": "Client.Timeout",
+}
+
+
+def _http_misbehave(args: argparse.Namespace) -> int:
+    from infranotes.httptimeouts.peers import MODES, Peer
+
+    if args.mode not in MODES:
+        raise UsageError(f"--mode: expected one of {', '.join(MODES)}, got {args.mode!r}")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port: expected 0..65535, got {args.port}")
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        peer = Peer(args.mode, port=args.port).__enter__()
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror}") from None
+    try:
+        doc = {"mode": args.mode, "port": peer.port, "url": peer.url}
+        if peer.certificate is not None:
+            doc["cafile"] = str(peer.certificate.cert)
+        print(json.dumps(doc), flush=True)
+        print(f"{args.mode}: {MODES[args.mode]}; Ctrl-C stops", file=sys.stderr)
+        seen = 0
+        while not stop.wait(0.1):
+            for e in peer.events[seen:]:
+                print(json.dumps(e), flush=True)
+            seen = len(peer.events)
+    finally:
+        peer.stop()
+    return 0
+
+
+def _http_probe(args: argparse.Namespace) -> int:
+    from urllib.parse import urlsplit
+
+    from infranotes.httptimeouts.probes import probe_go, probe_httpx
+
+    url = urlsplit(args.url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise UsageError(f"URL: expected http://HOST[:PORT]/PATH or https://…, got {args.url!r}")
+    t = {
+        "connect": _seconds_arg(args.connect, "--connect"),
+        "read": _seconds_arg(args.read, "--read"),
+        "write": _seconds_arg(args.write, "--write"),
+        "total": _seconds_arg(args.total, "--total"),
+    }
+    give_up = _seconds_arg(args.give_up, "--give-up") or 60.0
+    cafile = Path(args.cafile) if args.cafile else None
+    if cafile is not None and not cafile.is_file():
+        raise UsageError(f"--cafile: no such file {args.cafile}")
+    body = int(_number(args.body, "--body", int)) if args.body else 0
+    if args.client == "go":
+        if t["write"] is not None:
+            raise UsageError("--write: Go's client has no write timeout (use --total)")
+        go_t = {GO_NAMES[k]: v for k, v in t.items() if v is not None and k != "connect"}
+        if t["connect"] is not None:  # like httpx's connect: the TCP connect and the handshake
+            go_t["Dialer.Timeout"] = go_t["TLSHandshakeTimeout"] = t["connect"]
+        r = probe_go(args.url, go_t, body_bytes=body, cafile=cafile, give_up=give_up)
+    else:
+        r = probe_httpx(
+            args.url,
+            connect=t["connect"],
+            read=t["read"],
+            write=t["write"],
+            total=t["total"],
+            body_bytes=body,
+            cafile=cafile,
+            give_up=give_up,
+        )
+    doc = r.to_json()
+    if args.client == "go":
+        doc["go_timeout"] = r.fired
+        doc["fired"] = {v: k for k, v in GO_NAMES.items()}.get(r.fired or "", r.fired)
+        if r.fired == "TLSHandshakeTimeout":
+            doc["fired"] = "connect"
+    if r.fired is None and r.error is None and r.status is None:
+        doc["error"] = f"no answer and no timeout fired within --give-up {give_up:g} s"
+    if args.json:
+        _emit(doc)
+    elif r.fired:
+        print(f"{r.fired} timeout fired after {r.after_seconds:.3f} s: {r.error}")
+    elif r.error or r.status is None:
+        print(f"failed after {r.after_seconds:.3f} s: {doc['error']}")
+    else:
+        print(f"HTTP {r.status} after {r.after_seconds:.3f} s, no timeout fired")
+    return 0 if (r.status is not None and r.error is None) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="infranotes", description=__doc__.splitlines()[0])
     topics = parser.add_subparsers(dest="topic", required=True, parser_class=_Parser)
@@ -728,6 +833,22 @@ def build_parser() -> argparse.ArgumentParser:
     ce.add_argument("file", metavar="FILE")
     ce.add_argument("--json", action="store_true")
     ce.set_defaults(func=_ceph_explain)
+
+    http = topics.add_parser("http", help="HTTP timeouts against misbehaving peers")
+    hverbs = http.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+    mb = hverbs.add_parser("misbehave", help="run a misbehaving server on 127.0.0.1")
+    mb.add_argument("--mode", required=True, metavar="MODE")
+    mb.add_argument("--port", type=int, default=0)
+    mb.set_defaults(func=_http_misbehave)
+    pr = hverbs.add_parser("probe", help="which timeout fires when a client fetches URL")
+    pr.add_argument("url", metavar="URL")
+    for flag in ("--connect", "--read", "--write", "--total", "--give-up"):
+        pr.add_argument(flag, metavar="S")
+    pr.add_argument("--body", metavar="BYTES", help="POST this many zero bytes")
+    pr.add_argument("--cafile", metavar="PEM")
+    pr.add_argument("--client", choices=("httpx", "go"), default="httpx")
+    pr.add_argument("--json", action="store_true")
+    pr.set_defaults(func=_http_probe)
     return parser
 
 

@@ -59,19 +59,24 @@ def build_probe(name: str, libc: str) -> Path:
 GOCODE = Path("/usr/share/gocode/src")
 
 
-def build_go_probe(name: str, module: str, debian_path: str, debian_pkg: str) -> Path:
-    """Path to the Go probe ``<name>.go`` of this package, built once against ``module``.
+def build_go_probe(
+    name: str, module: str | None = None, debian_path: str = "", debian_pkg: str = ""
+) -> Path:
+    """Path to the Go probe ``<name>.go`` of this package, built once (against ``module``).
 
     The module is taken from Debian's source package (``/usr/share/gocode/src/<debian_path>``)
-    through a ``replace`` directive, with ``GOPROXY=off``: nothing is downloaded.
+    through a ``replace`` directive, with ``GOPROXY=off``: nothing is downloaded. A probe that
+    needs only the standard library passes no module.
     """
     src_dir = GOCODE / debian_path
     if shutil.which("go") is None:
         raise LabUnavailable("go not found (Debian package golang-go)")
-    if not (src_dir / "go.mod").exists():
+    if module is not None and not (src_dir / "go.mod").exists():
         raise LabUnavailable(f"{module} not found in {src_dir} (Debian package {debian_pkg})")
     source = resources.files("infranotes.lab").joinpath(f"{name}.go").read_bytes()
-    digest = hashlib.sha256(source + (src_dir / "go.mod").read_bytes()).hexdigest()[:12]
+    gomod = (src_dir / "go.mod").read_bytes() if module is not None else b""
+    version_out = subprocess.run(["go", "version"], capture_output=True).stdout
+    digest = hashlib.sha256(source + gomod + version_out).hexdigest()[:12]
     exe = _cache_dir() / f"{name}-go-{digest}"
     if exe.exists():
         return exe
@@ -79,12 +84,12 @@ def build_go_probe(name: str, module: str, debian_path: str, debian_pkg: str) ->
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / "main.go").write_bytes(source)
-        major = re.search(r"/v(\d+)$", module)  # a /vN module must be required as vN.x.y
-        version = f"v{major.group(1)}.0.0" if major else "v0.0.0"
-        (work / "go.mod").write_text(
-            f"module {name}\n\ngo 1.19\n\nrequire {module} {version}\n\n"
-            f"replace {module} => {src_dir}\n"
-        )
+        gomod_text = f"module {name}\n\ngo 1.19\n"
+        if module is not None:
+            major = re.search(r"/v(\d+)$", module)  # a /vN module must be required as vN.x.y
+            version = f"v{major.group(1)}.0.0" if major else "v0.0.0"
+            gomod_text += f"\nrequire {module} {version}\n\nreplace {module} => {src_dir}\n"
+        (work / "go.mod").write_text(gomod_text)
         env = {
             **os.environ,
             "GOPROXY": "off",

@@ -1,0 +1,100 @@
+"""The timelines of Go's server and client timeouts (the seed's two diagrams) and the
+tables of measurements, all drawn from :mod:`infranotes.httptimeouts.model`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from infranotes.httptimeouts import model
+from infranotes.httptimeouts.scenarios import Measurement
+from infranotes.plotting import PALETTE, Table, figure
+
+
+def timeline(stacks: Sequence[str], side: str):
+    """One bar per timeout over the phases it covers: solid for a deadline, hatched for a
+    per-operation timeout (restarted by every read or write)."""
+    phases = model.SERVER_PHASES if side == "server" else model.CLIENT_PHASES
+    rows = [t for s in stacks for t in model.timeouts(s) if t.side == side]
+    fig, ax = figure(figsize=(9, 0.42 * len(rows) + 1.4))
+    for y, t in enumerate(reversed(rows)):
+        idx = [phases.index(p) for p in t.covers]
+        start, end = min(idx), max(idx) + 1
+        colour = PALETTE[list(dict.fromkeys(r.stack for r in rows)).index(t.stack) % 6]
+        hatch = "///" if t.kind == "per-operation" else None
+        ax.barh(
+            y,
+            end - start,
+            left=start,
+            height=0.6,
+            color=colour if hatch is None else "white",
+            edgecolor=colour,
+            hatch=hatch,
+        )
+        ax.text(
+            start + 0.05, y, f"{t.stack}: {t.name}", va="center", fontsize=7.5,
+            color="white" if hatch is None else "black",
+        )  # fmt: skip
+    ax.set_xticks([i + 0.5 for i in range(len(phases))], phases, rotation=20, fontsize=8)
+    for i in range(len(phases) + 1):
+        ax.axvline(i, color="#cccccc", lw=0.6, zorder=0)
+    ax.set_xlim(0, len(phases))
+    ax.set_yticks([])
+    ax.set_title(f"{side} side: which timeout covers which phase", fontsize=10)
+    return fig
+
+
+def _conf(m: Measurement) -> str:
+    return ", ".join(f"{k}={v:g}s" for k, v in m.scenario.configured) or "none set"
+
+
+def _seconds(x: float | None) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
+def measurements_table(ms: Sequence[Measurement]) -> Table:
+    """Every scenario: configured timeouts, the model's prediction and what was measured."""
+    rows = []
+    for m in ms:
+        pred = m.predicted.fired or "nothing (hangs)"
+        seen = m.fired or "nothing (held / hung)"
+        rows.append(
+            [
+                m.scenario.stack,
+                m.scenario.misbehaviour,
+                _conf(m),
+                f"{pred} @ {_seconds(m.predicted.after)}",
+                f"{seen} @ {_seconds(m.after)}",
+                "yes" if m.agrees else "NO",
+                (m.error or "")[:90],
+            ]
+        )
+    header = ["stack", "misbehaviour", "configured", "model", "measured", "agree", "error / reply"]
+    return Table(header, rows)
+
+
+PYTHON = (model.HTTPX, model.UVICORN, model.STDLIB_SERVER)
+GO = (model.GO_CLIENT, model.GO_SERVER)
+
+
+def summary_table(ms: Sequence[Measurement]) -> Table:
+    """ "This misbehaviour → this timeout", for Go and for Python, filled by measurement:
+    each cell names the settings that ended the stall in a run, with the measured time, or
+    says which settings did not."""
+    cells: dict[tuple[str, str], list[str]] = {}
+    for m in ms:
+        lang = "Go" if m.scenario.stack in GO else "Python"
+        conf = _conf(m)
+        if m.fired is None:
+            text = f"{m.scenario.stack} {conf}: no"
+        else:
+            name = m.predicted.fired or m.fired
+            text = f"{m.scenario.stack} {name}: {m.after:.2f}s"
+        cells.setdefault((m.scenario.misbehaviour, lang), []).append(text)
+    rows = []
+    for mb in model.MISBEHAVIOURS:
+        go = "; ".join(cells.get((mb.name, "Go"), [])) or "—"
+        py = "; ".join(cells.get((mb.name, "Python"), [])) or "—"
+        if go == "—" and py == "—":
+            continue
+        rows.append([mb.name, mb.description, go, py])
+    return Table(["misbehaviour", "what the peer does", "Go (measured)", "Python (measured)"], rows)
