@@ -18,29 +18,37 @@ def timeline(stacks: Sequence[str], side: str):
     fig, ax = figure(figsize=(9, 0.42 * len(rows) + 1.4))
     for y, t in enumerate(reversed(rows)):
         idx = [phases.index(p) for p in t.covers]
-        start, end = min(idx), max(idx) + 1
         colour = PALETTE[list(dict.fromkeys(r.stack for r in rows)).index(t.stack) % 6]
         hatch = "///" if t.kind == "per-operation" else None
-        ax.barh(
-            y,
-            end - start,
-            left=start,
-            height=0.6,
-            color=colour if hatch is None else "white",
-            edgecolor=colour,
-            hatch=hatch,
-        )
-        ax.text(
-            start + 0.05, y, f"{t.stack}: {t.name}", va="center", fontsize=7.5,
-            color="white" if hatch is None else "black",
-        )  # fmt: skip
+        for start, end in _runs(idx):  # httpx's write skips "wait for 100": two segments
+            ax.barh(
+                y,
+                end - start,
+                left=start,
+                height=0.6,
+                color=colour if hatch is None else "white",
+                edgecolor=colour,
+                hatch=hatch,
+            )
     ax.set_xticks([i + 0.5 for i in range(len(phases))], phases, rotation=20, fontsize=8)
+    ax.grid(False, axis="x")
     for i in range(len(phases) + 1):
         ax.axvline(i, color="#cccccc", lw=0.6, zorder=0)
     ax.set_xlim(0, len(phases))
-    ax.set_yticks([])
+    ax.set_yticks(range(len(rows)), [f"{t.stack}  {t.name}" for t in reversed(rows)], fontsize=8)
     ax.set_title(f"{side} side: which timeout covers which phase", fontsize=10)
     return fig
+
+
+def _runs(idx: list[int]) -> list[tuple[int, int]]:
+    """Contiguous runs of phase indexes as (start, end) spans."""
+    runs: list[tuple[int, int]] = []
+    for i in idx:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
 
 
 def _conf(m: Measurement) -> str:

@@ -68,13 +68,15 @@ class Timeout:
 
 TIMEOUTS: tuple[Timeout, ...] = (
     # ---- Go server (net/http.Server)
-    Timeout(GO_SERVER, "ReadHeaderTimeout", "server", ("request headers",), "deadline", "close",
-            None, "from the start of reading a request to the end of its headers; 0 falls back "
-            "to ReadTimeout", f"{GO_SERVER_GO} readRequest, readHeaderTimeout()"),
-    Timeout(GO_SERVER, "ReadTimeout", "server", ("request headers", "request body"), "deadline",
-            "error", None, "from the start of reading the request to the end of its body: a "
-            "slow but steady upload fails too", f"{GO_SERVER_GO} readRequest; {CLOUDFLARE}"),
-    Timeout(GO_SERVER, "WriteTimeout", "server", ("handler", "response"), "deadline",
+    Timeout(GO_SERVER, "ReadHeaderTimeout", "server", ("tls", "request headers"), "deadline",
+            "close", None, "from the start of reading a request to the end of its headers; 0 "
+            "falls back to ReadTimeout. The TLS handshake gets the smallest of the three read "
+            "and write timeouts", f"{GO_SERVER_GO} readRequest, tlsHandshakeTimeout()"),
+    Timeout(GO_SERVER, "ReadTimeout", "server", ("tls", "request headers", "request body"),
+            "deadline", "error", None, "from the start of reading the request to the end of "
+            "its body: a slow but steady upload fails too",
+            f"{GO_SERVER_GO} readRequest; {CLOUDFLARE}"),
+    Timeout(GO_SERVER, "WriteTimeout", "server", ("tls", "handler", "response"), "deadline",
             "close-after-handler", None, "set when the request headers have been read; it does "
             "not stop the handler, whose writes fail once it is past",
             f"{GO_SERVER_GO} readRequest (deferred SetWriteDeadline); {CLOUDFLARE}"),
