@@ -6,7 +6,7 @@ import pytest
 
 from infranotes.httptimeouts import model
 
-RHT = "ResponseHeaderTimeout"
+RHT, CT, RT, RHDR = "ResponseHeaderTimeout", "Client.Timeout", "ReadTimeout", "ReadHeaderTimeout"
 
 
 def test_every_timeout_covers_known_phases() -> None:
@@ -35,12 +35,12 @@ def test_misbehaviours_stall_a_phase_of_their_side() -> None:
         (model.GO_CLIENT, "stall-body", {"ResponseHeaderTimeout": 1.0}, None, None),
         (model.GO_CLIENT, "stall-body", {"Client.Timeout": 2.0, RHT: 1.0}, "Client.Timeout", 2.0),
         # the earliest covering timeout wins
-        (model.GO_CLIENT, "no-accept", {"Dialer.Timeout": 2, "Client.Timeout": 1}, "Client.Timeout", 1),
+        (model.GO_CLIENT, "no-accept", {"Dialer.Timeout": 2, CT: 1}, CT, 1),
         # httpx's connect covers the handshake too
         (model.HTTPX, "tls-stall", {"connect": 0.5}, "connect", 0.5),
         # Go server fallbacks: ReadTimeout stands in for unset header and idle timeouts
         (model.GO_SERVER, "slowloris", {"ReadTimeout": 2.0}, "ReadTimeout", 2.0),
-        (model.GO_SERVER, "slowloris", {"ReadTimeout": 2, "ReadHeaderTimeout": 1}, "ReadHeaderTimeout", 1),
+        (model.GO_SERVER, "slowloris", {RT: 2, RHDR: 1}, RHDR, 1),
         (model.GO_SERVER, "idle-keep-alive", {"ReadTimeout": 2.0}, "ReadTimeout", 2.0),
         (model.GO_SERVER, "slow-upload", {"ReadHeaderTimeout": 1.0}, None, None),
         # no timeouts set: nothing fires (the zero-value trap)
