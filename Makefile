@@ -8,8 +8,8 @@ STAMP := $(VENV)/.installed
 # network namespaces (iproute2, util-linux), NSD (the authoritative server the Kubernetes DNS
 # records are compared with), the browser for the site tests, and Go with Debian's robfig/cron
 # v3.0.1 (the release Kubernetes pins), which the CronJob schedule oracle builds against offline,
-# and the reference CNI plugins with ping for the CNI oracle.
-APT_PACKAGES := iproute2 util-linux libc-bin gcc musl-tools chromium nsd iptables nftables conntrack \
+# the reference CNI plugins with ping for the CNI oracle, and openssl for the HTTP labs' certificate.
+APT_PACKAGES := iproute2 util-linux libc-bin gcc musl-tools chromium nsd iptables nftables conntrack openssl \
   golang-go golang-github-robfig-cron-dev containernetworking-plugins iputils-ping
 # Ceph's daemons for the PG-state mini-cluster (Pacific 16.2 in Debian 12), as the shared recipe
 # installed them: without recommends (98 packages, about 20 s).

@@ -92,7 +92,9 @@ def summary_table(ms: Sequence[Measurement]) -> Table:
     for m in ms:
         lang = "Go" if m.scenario.stack in GO else "Python"
         conf = _conf(m)
-        if m.fired is None:
+        if m.fired is None and m.error and m.error[:3].isdigit():
+            text = f"{m.scenario.stack} {conf}: answered, nothing had to fire"
+        elif m.fired is None:
             text = f"{m.scenario.stack} {conf}: no"
         else:
             name = m.predicted.fired or m.fired
@@ -106,3 +108,27 @@ def summary_table(ms: Sequence[Measurement]) -> Table:
             continue
         rows.append([mb.name, mb.description, go, py])
     return Table(["misbehaviour", "what the peer does", "Go (measured)", "Python (measured)"], rows)
+
+
+def timeouts_table(stacks: Sequence[str]) -> Table:
+    """The model as a table: each timeout, what it covers, how it counts, its default."""
+    rows = [
+        [
+            t.stack,
+            t.name,
+            ", ".join(t.covers),
+            t.kind,
+            "none" if t.default is None else f"{t.default:g} s",
+            t.note,
+        ]
+        for s in stacks
+        for t in model.timeouts(s)
+    ]
+    return Table(["stack", "timeout", "covers", "counts", "default", "note"], rows)
+
+
+def traps_table() -> Table:
+    return Table(
+        ["trap", "stack", "what happens", "source"],
+        [[t.title, t.stack, t.detail, t.source] for t in model.TRAPS],
+    )

@@ -8,6 +8,7 @@ result says so (``fired`` is None), which is what "no timeout at all" looks like
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import select
 import socket
@@ -15,14 +16,16 @@ import ssl
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from infranotes.errors import LabUnavailable
 
 DEFAULT_GIVE_UP = 3.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ def probe_httpx(
                 return await _httpx_request(client, url, body, headers)
 
     try:
-        status, data = asyncio.run(run())
+        status, data = _run_async(run)
     except TimeoutError:
         after = time.monotonic() - start
         if total is None:
@@ -117,6 +120,17 @@ def probe_httpx(
     after = time.monotonic() - start
     detail = data.decode("utf-8", "replace") if len(data) <= 200 else f"{len(data)} body bytes"
     return ProbeResult("httpx", None, after, None, status=status, detail=detail)
+
+
+def _run_async(factory: Callable[[], Coroutine[object, object, T]]) -> T:
+    """``asyncio.run`` here, or in a worker thread when this thread already runs a loop
+    (a Jupyter kernel does)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(factory())
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(factory())).result()
 
 
 # --------------------------------------------------------------------------- Go

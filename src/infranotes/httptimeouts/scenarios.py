@@ -206,3 +206,8 @@ def _from_slow(
     if closed_after is None:
         return Measurement(s, p, None, None, f"still open after {_give_up(p):g} s; {note}")
     return Measurement(s, p, "closed", closed_after, note)
+
+
+def run_matrix(stacks: tuple[str, ...]) -> list[Measurement]:
+    """Every scenario of ``stacks``, in the order of :data:`SCENARIOS`."""
+    return [run(s) for s in SCENARIOS if s.stack in stacks]
