@@ -1,0 +1,195 @@
+"""Real MariaDB and PostgreSQL servers for the labs, each a plain process with its data in a
+temporary directory, listening on 127.0.0.1 (and a unix socket there), stopped on exit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from infranotes.errors import LabUnavailable
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, within: float = 60) -> None:
+    engine = sa.create_engine(url)
+    end = time.monotonic() + within
+    try:
+        while True:
+            if proc.poll() is not None:
+                tail = log.read_text(errors="replace").strip().splitlines()[-3:]
+                raise LabUnavailable(f"server exited: {' | '.join(tail)}")
+            try:
+                with engine.connect() as conn:
+                    conn.execute(sa.text("SELECT 1"))
+                return
+            except sa.exc.OperationalError:
+                if time.monotonic() > end:
+                    raise LabUnavailable(f"server did not answer within {within:g} s") from None
+                time.sleep(0.1)
+    finally:
+        engine.dispose()
+
+
+@dataclass
+class Server:
+    """Base of the two servers: a temporary directory, a process, an admin URL."""
+
+    name: str = "server"
+    port: int = 0
+    tmp: Path | None = None
+    _proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    _tmpdir: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+
+    def url(self, database: str) -> str:
+        raise NotImplementedError
+
+    def create_database(self, database: str) -> str:
+        """A fresh, empty database (dropped first if it exists); returns its URL."""
+        raise NotImplementedError
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        self._proc = None
+        if self._tmpdir is not None:
+            self._tmpdir.cleanup()
+            self._tmpdir = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+
+class MariaDB(Server):
+    """Debian's mariadbd, initialised with mariadb-install-db, root without a password."""
+
+    def __enter__(self) -> MariaDB:
+        for tool in ("mariadbd", "mariadb-install-db"):
+            if shutil.which(tool) is None:
+                raise LabUnavailable(f"{tool} not found (Debian package mariadb-server)")
+        self._tmpdir = tempfile.TemporaryDirectory(prefix="infranotes-mariadb-")
+        self.tmp = Path(self._tmpdir.name)
+        data = self.tmp / "data"
+        user = ["--user=root"] if os.geteuid() == 0 else []
+        init = subprocess.run(
+            ["mariadb-install-db", "--no-defaults", f"--datadir={data}", *user,
+             "--auth-root-authentication-method=normal", "--skip-test-db"],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        if init.returncode != 0:
+            self.stop()
+            raise LabUnavailable(f"mariadb-install-db failed: {init.stderr.strip()[-200:]}")
+        log = self.tmp / "server.log"
+        for _ in range(3):  # the port is free when chosen; another process may take it first
+            self.port = _free_port()
+            self._proc = subprocess.Popen(
+                ["mariadbd", "--no-defaults", *user, f"--datadir={data}",
+                 f"--socket={self.tmp / 'mysqld.sock'}", "--bind-address=127.0.0.1",
+                 f"--port={self.port}", f"--pid-file={self.tmp / 'mysqld.pid'}",
+                 "--skip-log-bin", "--innodb-buffer-pool-size=128M",
+                 "--innodb-flush-log-at-trx-commit=2", f"--log-error={log}"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            try:
+                _wait(self.url("mysql"), self._proc, log)
+                return self
+            except LabUnavailable:
+                if self._proc.poll() is None:
+                    self.stop()
+                    raise
+                self._proc = None
+        self.stop()
+        raise LabUnavailable("mariadbd could not bind a port on 127.0.0.1")
+
+    def url(self, database: str) -> str:
+        return f"mysql+pymysql://root@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, database: str) -> str:
+        engine = sa.create_engine(self.url("mysql"))
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{database}`"))
+            conn.execute(sa.text(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4"))
+        engine.dispose()
+        return self.url(database)
+
+
+class PostgreSQL(Server):
+    """Debian's PostgreSQL 15 (initdb, postgres), trust authentication on 127.0.0.1 only.
+
+    PostgreSQL refuses to run as root, so as root the server runs as the ``postgres`` user
+    that Debian's package creates.
+    """
+
+    def __enter__(self) -> PostgreSQL:
+        if not (PG_BIN / "postgres").exists():
+            raise LabUnavailable(f"{PG_BIN}/postgres not found (Debian package postgresql)")
+        self._tmpdir = tempfile.TemporaryDirectory(prefix="infranotes-pg-")
+        self.tmp = Path(self._tmpdir.name)
+        run_as: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.tmp, "postgres")
+            run_as = ["runuser", "-u", "postgres", "--"]
+        data = self.tmp / "data"
+        init = subprocess.run(
+            [*run_as, str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres",
+             "--auth=trust", "-E", "UTF8", "--no-sync"],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        if init.returncode != 0:
+            self.stop()
+            raise LabUnavailable(f"initdb failed: {init.stderr.strip()[-200:]}")
+        log = self.tmp / "server.log"
+        for _ in range(3):
+            self.port = _free_port()
+            with open(log, "ab") as fh:
+                self._proc = subprocess.Popen(
+                    [*run_as, str(PG_BIN / "postgres"), "-D", str(data), "-k", str(self.tmp),
+                     "-p", str(self.port), "-c", "listen_addresses=127.0.0.1",
+                     "-c", "fsync=off", "-c", "synchronous_commit=off",
+                     "-c", "full_page_writes=off"],
+                    stdout=fh, stderr=subprocess.STDOUT,
+                )  # fmt: skip
+            try:
+                _wait(self.url("postgres"), self._proc, log)
+                return self
+            except LabUnavailable:
+                if self._proc.poll() is None:
+                    self.stop()
+                    raise
+                self._proc = None
+        self.stop()
+        raise LabUnavailable("postgres could not bind a port on 127.0.0.1")
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, database: str) -> str:
+        engine = sa.create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}"'))
+            conn.execute(sa.text(f'CREATE DATABASE "{database}"'))
+        engine.dispose()
+        return self.url(database)
