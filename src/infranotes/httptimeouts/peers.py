@@ -77,6 +77,7 @@ class Peer:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _tmp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
     certificate: Certificate | None = None
+    _tls: ssl.SSLContext | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -93,6 +94,8 @@ class Peer:
         if self.mode == "tls-stall":
             self._tmp = tempfile.TemporaryDirectory(prefix="infranotes-tls-")
             self.certificate = self_signed(Path(self._tmp.name))
+            self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self._tls.load_cert_chain(self.certificate.cert, self.certificate.key)
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if self.mode == "no-read":  # small buffers, so an upload stalls after a few KiB
@@ -122,8 +125,14 @@ class Peer:
     def stop(self) -> None:
         """End every thread and close every socket of this peer."""
         self._stop.set()
-        for t in list(self._threads):
-            t.join(timeout=2)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # the accept loop may spawn one last thread
+            with self._lock:
+                alive = [t for t in self._threads if t.is_alive()]
+            if not alive:
+                break
+            for t in alive:
+                t.join(timeout=0.5)
         with self._lock:
             for s in self._sockets:
                 s.close()
@@ -251,11 +260,9 @@ class Peer:
 
     def _tls_stall(self, conn: socket.socket) -> None:
         """Read the ClientHello, send half of the server's first flight, then stall."""
-        assert self.certificate is not None
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(self.certificate.cert, self.certificate.key)
+        assert self._tls is not None
         incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-        tls = ctx.wrap_bio(incoming, outgoing, server_side=True)
+        tls = self._tls.wrap_bio(incoming, outgoing, server_side=True)
         conn.settimeout(0.05)
         while not self._stop.is_set():
             try:

@@ -177,7 +177,7 @@ def upgrade(
         cfg = _config(connection=conn, fail_in=fail_in)
         try:
             command.upgrade(cfg, to)
-        except Exception as exc:  # noqa: BLE001 - any failure of a migration is reported
+        except Exception as exc:
             if conn.in_transaction():
                 conn.rollback()
             at = current(conn)
