@@ -653,6 +653,54 @@ def _http_probe(args: argparse.Namespace) -> int:
     return 0 if (r.status is not None and r.error is None) else 1
 
 
+# --------------------------------------------------------------------------- migrate
+def _migrate(args: argparse.Namespace) -> int:
+    from infranotes.migrations import runner
+
+    if args.verb == "sql":
+        dialect = args.dialect
+        if dialect is None and args.url:
+            dialect = runner.normalize_url(args.url).get_backend_name()
+            dialect = "mysql" if dialect == "mariadb" else dialect
+        if dialect is None:
+            raise UsageError("migrate sql: give --dialect mysql|postgresql|sqlite (or --url)")
+        sys.stdout.write(runner.offline_sql(dialect, args.to or "head", args.start))
+        return 0
+    if not args.url:
+        raise UsageError(f"migrate {args.verb}: --url is required")
+    if args.verb == "status":
+        st = runner.status(args.url)
+        if args.json:
+            _emit(st.to_json())
+        else:
+            pending = " → ".join(st.pending) or "none"
+            print(f"current {st.current or '(no revision)'}, head {st.head}, pending {pending}")
+        return 0 if not st.pending else 1
+    if args.verb == "stamp":
+        if not args.to:
+            raise UsageError("migrate stamp: --to REV is required")
+        runner.stamp(args.url, args.to)
+        print(f"stamped {args.to}", file=sys.stderr)
+        return 0
+    backup = Path(args.backup) if args.backup else None
+    r = runner.upgrade(args.url, args.to or "head", backup_dir=backup)
+    doc = {
+        "from": r.start,
+        "to": r.end,
+        "applied": list(r.applied),
+        "seconds": round(r.seconds, 3),
+        "backup": str(r.backup) if r.backup else None,
+    }
+    if args.json:
+        _emit(doc)
+    else:
+        applied = " → ".join(r.applied) or "nothing to do"
+        print(f"{r.start or '(empty)'} → {r.end}: {applied} in {r.seconds:.2f} s")
+        if r.backup:
+            print(f"backup: {r.backup}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="infranotes", description=__doc__.splitlines()[0])
     topics = parser.add_subparsers(dest="topic", required=True, parser_class=_Parser)
@@ -849,6 +897,26 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--client", choices=("httpx", "go"), default="httpx")
     pr.add_argument("--json", action="store_true")
     pr.set_defaults(func=_http_probe)
+
+    mig = topics.add_parser("migrate", help="the Harbor-style alembic chain on a database URL")
+    mverbs = mig.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+    helps = {
+        "status": "current revision, head and pending revisions (exit 1 if any pending)",
+        "upgrade": "upgrade to --to REV (default head), with --backup DIR first",
+        "sql": "the offline SQL for --dialect, for a DBA to run",
+        "stamp": "record --to REV without running anything",
+    }
+    for verb, text in helps.items():
+        v = mverbs.add_parser(verb, help=text)
+        v.add_argument("--url", help="sqlite:///PATH, mysql://USER@HOST:PORT/DB, postgresql://…")
+        v.add_argument("--to", metavar="REV")
+        v.add_argument("--json", action="store_true")
+        if verb == "sql":
+            v.add_argument("--dialect", choices=("mysql", "postgresql", "sqlite"))
+            v.add_argument("--from", dest="start", metavar="REV", help="default: empty database")
+        if verb == "upgrade":
+            v.add_argument("--backup", metavar="DIR", help="dump the database here first")
+        v.set_defaults(func=_migrate)
     return parser
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -125,6 +126,8 @@ def connect(url: str) -> Iterator[sa.Connection]:
         engine = sa.create_engine(u)
     except (sa.exc.ArgumentError, ImportError) as exc:
         raise MigrationError(f"cannot use {u.render_as_string()}: {exc}") from None
+    if u.get_backend_name() == "sqlite":
+        _transactional_sqlite(engine)
     try:
         try:
             conn = engine.connect()
@@ -135,6 +138,21 @@ def connect(url: str) -> Iterator[sa.Connection]:
             yield conn
     finally:
         engine.dispose()
+
+
+def _transactional_sqlite(engine: sa.Engine) -> None:
+    """SQLite's DDL is transactional, but Python's sqlite3 driver only opens a transaction
+    before INSERT/UPDATE/DELETE, so a CREATE TABLE before a failure would stay. SQLAlchemy's
+    documented recipe ("Serializable isolation / Savepoints / Transactional DDL") takes the
+    BEGIN over from the driver."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
 
 
 def current(conn: sa.Connection) -> str | None:
@@ -269,3 +287,19 @@ def make_backup(url: str, directory: Path) -> Path:
         raise MigrationError(f"{Path(argv[0]).name} failed: {err[0] if err else proc.returncode}")
     os.replace(tmp, dest)
     return dest
+
+
+def drift(url: str, scratch_url: str) -> list[str]:
+    """How ``url``'s schema differs from what its recorded revision should look like: the
+    chain is run up to that revision on the empty database ``scratch_url`` (same engine),
+    and the two are compared by reflection. Empty when the schema matches its revision."""
+    from infranotes.migrations.schema import diff, reflect
+
+    with connect(url) as conn:
+        rev = current(conn)
+        actual = reflect(conn)
+    if rev is not None:
+        upgrade(scratch_url, rev)
+    with connect(scratch_url) as conn:
+        expected = reflect(conn)
+    return diff(actual, expected)
