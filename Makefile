@@ -12,8 +12,9 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := iproute2 util-linux libc-bin gcc musl-tools chromium nsd iptables nftables conntrack openssl \
   golang-go golang-github-robfig-cron-dev containernetworking-plugins iputils-ping
 # Ceph's daemons for the PG-state mini-cluster (Pacific 16.2 in Debian 12), as the shared recipe
-# installed them: without recommends (98 packages, about 20 s).
-APT_NO_RECOMMENDS := ceph-mon ceph-osd ceph-mgr ceph-common
+# installed them: without recommends (98 packages, about 20 s). The migrations lab's MariaDB
+# and PostgreSQL servers, which the tests start as plain processes in temporary directories.
+APT_NO_RECOMMENDS := ceph-mon ceph-osd ceph-mgr ceph-common mariadb-server postgresql
 JB := $(BIN)/jupyter-book
 JOBS ?= 2
 

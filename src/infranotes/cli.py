@@ -663,7 +663,7 @@ def _migrate(args: argparse.Namespace) -> int:
             dialect = runner.normalize_url(args.url).get_backend_name()
             dialect = "mysql" if dialect == "mariadb" else dialect
         if dialect is None:
-            raise UsageError("migrate sql: give --dialect mysql|postgresql|sqlite (or --url)")
+            raise UsageError("migrate sql: give --dialect mysql|postgresql (or --url)")
         sys.stdout.write(runner.offline_sql(dialect, args.to or "head", args.start))
         return 0
     if not args.url:
@@ -912,7 +912,7 @@ def build_parser() -> argparse.ArgumentParser:
         v.add_argument("--to", metavar="REV")
         v.add_argument("--json", action="store_true")
         if verb == "sql":
-            v.add_argument("--dialect", choices=("mysql", "postgresql", "sqlite"))
+            v.add_argument("--dialect", metavar="mysql|postgresql")
             v.add_argument("--from", dest="start", metavar="REV", help="default: empty database")
         if verb == "upgrade":
             v.add_argument("--backup", metavar="DIR", help="dump the database here first")

@@ -29,7 +29,9 @@ from alembic.script import ScriptDirectory
 from infranotes.errors import InfranotesError
 
 SCRIPTS = Path(__file__).with_name("harbor")
-DIALECTS = ("sqlite", "mysql", "postgresql")
+# Offline SQL needs no connection, so SQLite (whose batch mode must reflect live tables to
+# copy them) is not among the dialects it can be produced for.
+DIALECTS = ("mysql", "postgresql")
 DRIVERS = {"mysql": "mysql+pymysql", "mariadb": "mysql+pymysql", "postgresql": "postgresql+psycopg"}
 
 
@@ -232,7 +234,10 @@ def stamp(url: str, rev: str) -> None:
 def offline_sql(dialect: str, to: str = "head", start: str | None = None) -> str:
     """The SQL a DBA would run to go from ``start`` (None: an empty database) to ``to``."""
     if dialect not in DIALECTS:
-        raise MigrationError(f"--dialect: expected one of {', '.join(DIALECTS)}, got {dialect!r}")
+        raise MigrationError(
+            f"--dialect: expected one of {', '.join(DIALECTS)}, got {dialect!r} (SQLite's "
+            "batch mode copies tables it must reflect from a live database)"
+        )
     _check_revision(to)
     if start is not None:
         _check_revision(start)

@@ -1,0 +1,129 @@
+"""Oracle: the chain on real MariaDB 10.11 and PostgreSQL 15 servers (Debian's packages),
+each a plain process with its data in a temporary directory, on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from infranotes.errors import LabUnavailable
+from infranotes.migrations import runner, schema, seed
+from infranotes.migrations.servers import MariaDB, PostgreSQL, Server
+
+pytestmark = pytest.mark.oracle
+ENGINES = ["mariadb", "postgresql"]
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def server(request: pytest.FixtureRequest) -> Iterator[Server]:
+    cls = MariaDB if request.param == "mariadb" else PostgreSQL
+    try:
+        with cls() as s:
+            yield s
+    except LabUnavailable as exc:
+        pytest.skip(exc.reason)
+
+
+def _head(server: Server) -> dict:
+    engine = sa.create_engine(server.create_database("fresh_head"))
+    schema.HEAD.create_all(engine)
+    with engine.connect() as conn:
+        out = schema.reflect(conn)
+    engine.dispose()
+    return out
+
+
+def _seeded(server: Server, name: str, logs: int = 3_000) -> tuple[str, seed.Before]:
+    url = server.create_database(name)
+    runner.upgrade(url, "0.4.0")
+    with runner.connect(url) as conn:
+        seed.seed(conn, seed.Size(access_logs=logs))
+        snap = seed.before(conn)
+    return url, snap
+
+
+def test_oldest_to_head_nothing_lost(server: Server) -> None:
+    url, snap = _seeded(server, "upgrade")
+    r = runner.upgrade(url)
+    assert r.applied == ("1.2.0", "1.3.0", "1.4.0", "1.5.0")
+    with runner.connect(url) as conn:
+        assert seed.lost_or_changed(snap, conn) == []
+        assert schema.diff(schema.reflect(conn), _head(server)) == []
+
+
+def test_failure_halfway(server: Server) -> None:
+    """MariaDB: DDL commits by itself, so the failed revision leaves its new table behind
+    (empty: the rows went with the rolled-back transaction), the database is recorded at
+    1.2.0, and a plain retry fails. PostgreSQL: everything rolled back."""
+    url, snap = _seeded(server, "halfway", logs=500)
+    with pytest.raises(runner.MigrationError, match=r"1\.3\.0.*recorded at 1\.2\.0"):
+        runner.upgrade(url, fail_in="1.3.0")
+    scratch = server.create_database("scratch")
+    drift = runner.drift(url, scratch)
+    if isinstance(server, MariaDB):
+        assert drift == ["unexpected table project_metadata"]
+        with runner.connect(url) as conn:
+            n = conn.execute(sa.text("SELECT count(*) FROM project_metadata")).scalar_one()
+        # The CREATE TABLE committed itself; the INSERT after it was rolled back with the
+        # revision's transaction: the table is there, empty.
+        assert n == 0
+        with pytest.raises(runner.MigrationError, match="already exists"):
+            runner.upgrade(url)
+        with runner.connect(url) as conn:  # the repair: undo the half-applied revision
+            conn.execute(sa.text("DROP TABLE project_metadata"))
+            conn.commit()
+        assert runner.drift(url, server.create_database("scratch")) == []
+    else:
+        assert drift == []
+    runner.upgrade(url)
+    with runner.connect(url) as conn:
+        assert seed.lost_or_changed(snap, conn) == []
+
+
+def test_offline_sql_builds_the_head_schema(server: Server) -> None:
+    """The SQL a DBA would run, applied with the server's own client, gives the head schema."""
+    dialect = "mysql" if isinstance(server, MariaDB) else "postgresql"
+    sql = runner.offline_sql(dialect)
+    url = server.create_database("offline")
+    if isinstance(server, MariaDB):
+        argv = ["mariadb", "--no-defaults", "-uroot", "-h127.0.0.1", f"-P{server.port}", "offline"]
+    else:
+        argv = ["psql", "-h", "127.0.0.1", "-p", str(server.port), "-U", "postgres",
+                "-d", "offline", "-v", "ON_ERROR_STOP=1", "-q"]  # fmt: skip
+    if shutil.which(argv[0]) is None:
+        pytest.skip(f"{argv[0]} not found")
+    proc = subprocess.run(argv, input=sql, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert runner.status(url).current == "1.5.0"
+    with runner.connect(url) as conn:
+        assert schema.diff(schema.reflect(conn), _head(server)) == []
+
+
+def test_backup_is_a_dump_of_the_database(server: Server, tmp_path) -> None:
+    url, _ = _seeded(server, "backedup", logs=200)
+    r = runner.upgrade(url, backup_dir=tmp_path)
+    assert r.backup is not None and r.backup.stat().st_size > 10_000
+    text = r.backup.read_text()
+    assert "access_log" in text and "0.4.0" in text  # the dump is of the 0.4.0 database
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_benchmark_one_million_access_logs(server: Server) -> None:
+    """Upgrading 1,000,000 access-log rows from 0.4.0 to head (the times go in the notes)."""
+    url = server.create_database("bench")
+    runner.upgrade(url, "0.4.0")
+    t = time.perf_counter()
+    with runner.connect(url) as conn:
+        counts = seed.seed(conn, seed.Size(access_logs=1_000_000))
+    seeded = time.perf_counter() - t
+    r = runner.upgrade(url)
+    with runner.connect(url) as conn:
+        n = conn.execute(sa.text("SELECT count(*) FROM access_log WHERE username IS NOT NULL"))
+        assert n.scalar_one() == counts["access_log"] == 1_000_000
+    print(f"{type(server).__name__}: seed {seeded:.1f} s, upgrade {r.seconds:.2f} s")
+    assert r.seconds < 60
