@@ -168,3 +168,17 @@ def test_bad_urls_are_one_line_errors(url: str, message: str) -> None:
     with pytest.raises(runner.MigrationError) as info:
         runner.status(url)
     assert message in str(info.value) and "\n" not in str(info.value)
+
+
+def test_benchmark_sqlite_one_million_access_logs(tmp_path: Path) -> None:
+    """Upgrading 1,000,000 access-log rows from 0.4.0 to head on SQLite (time in the notes)."""
+    url = _url(tmp_path)
+    runner.upgrade(url, "0.4.0")
+    with runner.connect(url) as conn:
+        seed.seed(conn, seed.Size(access_logs=1_000_000))
+    r = runner.upgrade(url)
+    print(f"SQLite: upgrade {r.seconds:.2f} s")
+    with runner.connect(url) as conn:
+        n = conn.execute(sa.text("SELECT count(*) FROM access_log WHERE username IS NOT NULL"))
+        assert n.scalar_one() == 1_000_000
+    assert r.seconds < 60
