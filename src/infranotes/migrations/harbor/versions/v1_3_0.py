@@ -48,7 +48,8 @@ def upgrade() -> None:
     op.execute(sa.insert(meta).from_select(cols, rows))
     if context.config.attributes.get("fail_in") == revision:
         raise RuntimeError(
-            "injected failure in 1.3.0: project_metadata is filled, project.public not dropped"
+            "injected failure in 1.3.0, after filling project_metadata, before dropping "
+            "project.public"
         )
     with op.batch_alter_table("project") as b:
         b.drop_column("public")

@@ -1,0 +1,72 @@
+"""The revision chain as a figure, and row counts and sample rows per revision as tables."""
+
+from __future__ import annotations
+
+import textwrap
+
+import sqlalchemy as sa
+from matplotlib.patches import FancyBboxPatch
+
+from infranotes.migrations import runner
+from infranotes.plotting import PALETTE, Table, figure
+
+COUNTED = ("user", "project", "project_member", "project_metadata", "repository",
+           "access_log", "properties", "replication_job")  # fmt: skip
+
+
+def chain_figure():
+    """One box per revision, oldest at the left, with the changelog's summary under it."""
+    revs = runner.chain()
+    fig, ax = figure(figsize=(10, 2.2))
+    for i, r in enumerate(revs):
+        ax.add_patch(
+            FancyBboxPatch(
+                (i * 2.2, 1.6), 1.6, 0.7, boxstyle="round,pad=0.05",
+                facecolor=PALETTE[0] if i else PALETTE[1], edgecolor="none",
+            )
+        )  # fmt: skip
+        ax.text(i * 2.2 + 0.8, 1.95, r.revision, ha="center", va="center", color="white",
+                fontsize=11, weight="bold")  # fmt: skip
+        summary = r.summary.split(": ", 1)[-1].replace("``", "")
+        ax.text(i * 2.2 + 0.8, 1.4, textwrap.fill(summary, 24), ha="center", va="top", fontsize=7)
+        if i:
+            ax.annotate("", xy=(i * 2.2 - 0.05, 1.95), xytext=(i * 2.2 - 0.55, 1.95),
+                        arrowprops={"arrowstyle": "->", "color": "#555555"})  # fmt: skip
+    ax.set_xlim(-0.2, len(revs) * 2.2 - 0.4)
+    ax.set_ylim(0.6, 2.45)
+    ax.axis("off")
+    ax.set_title("alembic revisions (Harbor schema versions); downgrades are disabled", fontsize=10)
+    return fig
+
+
+def counts(conn: sa.Connection) -> dict[str, int | None]:
+    """Rows per table (None: the table does not exist at this revision)."""
+    present = set(sa.inspect(conn).get_table_names())
+    out: dict[str, int | None] = {}
+    for t in COUNTED:
+        if t in present:
+            out[t] = conn.execute(sa.select(sa.func.count()).select_from(sa.table(t))).scalar()
+        else:
+            out[t] = None
+    conn.rollback()
+    return out
+
+
+def counts_table(history: list[tuple[str, dict[str, int | None]]]) -> Table:
+    """Rows per table after each revision: the columns are the revisions."""
+    header = ["table", *[rev for rev, _ in history]]
+    rows = [[t, *["—" if c[t] is None else f"{c[t]:,}" for _, c in history]] for t in COUNTED]
+    return Table(header, rows)
+
+
+def sample(conn: sa.Connection, table: str, order_by: str, n: int = 2) -> Table:
+    """The first ``n`` rows of ``table``, all columns, as the database returns them."""
+    result = conn.execute(sa.text(f"SELECT * FROM {_quote(conn, table)} ORDER BY {order_by}"))
+    rows = [list(r) for r in result.fetchmany(n)]
+    header = list(result.keys())
+    conn.rollback()
+    return Table(header, rows, caption=table)
+
+
+def _quote(conn: sa.Connection, name: str) -> str:
+    return conn.dialect.identifier_preparer.quote(name)
