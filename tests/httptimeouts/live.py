@@ -17,8 +17,10 @@ def check(s: Scenario) -> None:
     except LabUnavailable as exc:
         pytest.skip(exc.reason)
     p = m.predicted
+    first = m.first_try
     assert m.agrees, (
-        f"{s.id}: model {p.fired} @ {p.after}, measured {m.fired} @ {m.after} ({m.error})"
+        f"{s.id}: model {p.fired} @ {p.after}, measured {m.fired} @ {m.after} ({m.error}); "
+        f"first try: {first and (first.fired, first.after, first.error)}"
     )
     if p.after is not None:  # fired within the configured value plus the tolerance
         assert m.after is not None and m.after <= p.after + TOLERANCE

@@ -72,7 +72,7 @@ def measurements_table(ms: Sequence[Measurement]) -> Table:
                 _conf(m),
                 f"{pred} @ {_seconds(m.predicted.after)}",
                 f"{seen} @ {_seconds(m.after)}",
-                "yes" if m.agrees else "NO",
+                ("yes" if m.agrees else "NO") + (" (2nd run)" if m.first_try else ""),
                 (m.error or "")[:90],
             ]
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import json
 import select
 import socket
@@ -143,6 +144,7 @@ GO_FLAGS = {
 }
 
 
+@functools.cache
 def go_binary() -> Path:
     """The Go client/server probe, built on first use (raises LabUnavailable without go)."""
     from infranotes.lab import build_go_probe

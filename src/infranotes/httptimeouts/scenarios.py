@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from infranotes.httptimeouts import model
 from infranotes.httptimeouts.peers import Peer
@@ -68,6 +68,7 @@ class Measurement:
     fired: str | None
     after: float | None
     error: str | None
+    first_try: Measurement | None = None  # set when this is a second run (see run())
 
     @property
     def agrees(self) -> bool:
@@ -133,8 +134,22 @@ def _give_up(p: model.Prediction) -> float:
     return (p.after or 0.0) + HELD
 
 
-def run(s: Scenario) -> Measurement:
-    """Run one scenario on 127.0.0.1; every peer and server is stopped before returning."""
+def run(s: Scenario, attempts: int = 2) -> Measurement:
+    """Run one scenario on 127.0.0.1; every peer and server is stopped before returning.
+
+    A run that disagrees with the model is run once more (``attempts=2``): on a loaded
+    2-core machine a timer can fire late by more than the tolerance. The second run keeps
+    the first in ``first_try``, so a retry is visible, never hidden.
+    """
+    m = _run_once(s)
+    for _ in range(attempts - 1):
+        if m.agrees:
+            break
+        m = replace(_run_once(s), first_try=m)
+    return m
+
+
+def _run_once(s: Scenario) -> Measurement:
     p = s.prediction()
     conf = dict(s.configured)
     give_up = _give_up(p)
