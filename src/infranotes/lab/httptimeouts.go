@@ -91,26 +91,31 @@ func client(args []string) {
 	}
 	c := &http.Client{Transport: tr, Timeout: seconds(*total)}
 
+	var mu sync.Mutex
+	var waited, got100, bodyRead time.Time
 	method := "GET"
 	var reader io.Reader
 	if *body > 0 {
 		method = "POST"
-		reader = bytes.NewReader(make([]byte, *body))
+		// The first read of the body is when the transport decided to send it: after a 100
+		// Continue, or when ExpectContinueTimeout expired. (WroteRequest can come after the
+		// response has been read, so it cannot tell this.)
+		reader = &firstRead{r: bytes.NewReader(make([]byte, *body)), at: &bodyRead, mu: &mu}
 	}
 	req, err := http.NewRequest(method, *url, reader)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
+	if *body > 0 {
+		req.ContentLength = int64(*body) // firstRead hides the length from NewRequest
+	}
 	if *sendExpect {
 		req.Header.Set("Expect", "100-continue")
 	}
-	var mu sync.Mutex
-	var waited, got100, wrote time.Time
 	trace := &httptrace.ClientTrace{
 		Wait100Continue: func() { mu.Lock(); waited = time.Now(); mu.Unlock() },
 		Got100Continue:  func() { mu.Lock(); got100 = time.Now(); mu.Unlock() },
-		WroteRequest:    func(httptrace.WroteRequestInfo) { mu.Lock(); wrote = time.Now(); mu.Unlock() },
 	}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
 
@@ -129,11 +134,11 @@ func client(args []string) {
 	}
 	res.AfterSeconds = time.Since(start).Seconds()
 	mu.Lock()
-	if *expect > 0 && !waited.IsZero() && got100.IsZero() && !wrote.IsZero() {
+	if *expect > 0 && !waited.IsZero() && got100.IsZero() && !bodyRead.IsZero() {
 		// The body went out because ExpectContinueTimeout expired, not because of a 100.
 		name := "ExpectContinueTimeout"
 		res.Fired = &name
-		res.AfterSeconds = wrote.Sub(waited).Seconds()
+		res.AfterSeconds = bodyRead.Sub(waited).Seconds()
 	}
 	mu.Unlock()
 	if err != nil {
@@ -144,6 +149,22 @@ func client(args []string) {
 		}
 	}
 	json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// firstRead records when its reader is first read.
+type firstRead struct {
+	r  io.Reader
+	at *time.Time
+	mu *sync.Mutex
+}
+
+func (f *firstRead) Read(p []byte) (int, error) {
+	f.mu.Lock()
+	if f.at.IsZero() {
+		*f.at = time.Now()
+	}
+	f.mu.Unlock()
+	return f.r.Read(p)
 }
 
 type event struct {

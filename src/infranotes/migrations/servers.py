@@ -9,6 +9,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,24 @@ class Server:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _launch(self, argv: Callable[[int], list[str]], log: Path, admin_db: str) -> None:
+        """Start the server on a free 127.0.0.1 port and wait until it answers. The port is
+        free when chosen but another process may take it first: then try another."""
+        for _ in range(3):
+            self.port = _free_port()
+            with open(log, "ab") as fh:
+                self._proc = subprocess.Popen(argv(self.port), stdout=fh, stderr=subprocess.STDOUT)
+            try:
+                _wait(self.url(admin_db), self._proc, log)
+                return
+            except LabUnavailable:
+                if self._proc.poll() is None:  # running but silent: not a port clash
+                    self.stop()
+                    raise
+                self._proc = None
+        self.stop()
+        raise LabUnavailable(f"{argv(0)[0]} could not bind a port on 127.0.0.1")
+
     def stop(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
@@ -103,26 +122,18 @@ class MariaDB(Server):
             self.stop()
             raise LabUnavailable(f"mariadb-install-db failed: {init.stderr.strip()[-200:]}")
         log = self.tmp / "server.log"
-        for _ in range(3):  # the port is free when chosen; another process may take it first
-            self.port = _free_port()
-            self._proc = subprocess.Popen(
-                ["mariadbd", "--no-defaults", *user, f"--datadir={data}",
-                 f"--socket={self.tmp / 'mysqld.sock'}", "--bind-address=127.0.0.1",
-                 f"--port={self.port}", f"--pid-file={self.tmp / 'mysqld.pid'}",
-                 "--skip-log-bin", "--innodb-buffer-pool-size=128M",
-                 "--innodb-flush-log-at-trx-commit=2", f"--log-error={log}"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            try:
-                _wait(self.url("mysql"), self._proc, log)
-                return self
-            except LabUnavailable:
-                if self._proc.poll() is None:
-                    self.stop()
-                    raise
-                self._proc = None
-        self.stop()
-        raise LabUnavailable("mariadbd could not bind a port on 127.0.0.1")
+        self._launch(
+            lambda port: [
+                "mariadbd", "--no-defaults", *user, f"--datadir={data}",
+                f"--socket={self.tmp / 'mysqld.sock'}", "--bind-address=127.0.0.1",
+                f"--port={port}", f"--pid-file={self.tmp / 'mysqld.pid'}",
+                "--skip-log-bin", "--innodb-buffer-pool-size=128M",
+                "--innodb-flush-log-at-trx-commit=2", f"--log-error={log}",
+            ],
+            log,
+            "mysql",
+        )  # fmt: skip
+        return self
 
     def url(self, database: str) -> str:
         return f"mysql+pymysql://root@127.0.0.1:{self.port}/{database}"
@@ -162,26 +173,16 @@ class PostgreSQL(Server):
             self.stop()
             raise LabUnavailable(f"initdb failed: {init.stderr.strip()[-200:]}")
         log = self.tmp / "server.log"
-        for _ in range(3):
-            self.port = _free_port()
-            with open(log, "ab") as fh:
-                self._proc = subprocess.Popen(
-                    [*run_as, str(PG_BIN / "postgres"), "-D", str(data), "-k", str(self.tmp),
-                     "-p", str(self.port), "-c", "listen_addresses=127.0.0.1",
-                     "-c", "fsync=off", "-c", "synchronous_commit=off",
-                     "-c", "full_page_writes=off"],
-                    stdout=fh, stderr=subprocess.STDOUT,
-                )  # fmt: skip
-            try:
-                _wait(self.url("postgres"), self._proc, log)
-                return self
-            except LabUnavailable:
-                if self._proc.poll() is None:
-                    self.stop()
-                    raise
-                self._proc = None
-        self.stop()
-        raise LabUnavailable("postgres could not bind a port on 127.0.0.1")
+        self._launch(
+            lambda port: [
+                *run_as, str(PG_BIN / "postgres"), "-D", str(data), "-k", str(self.tmp),
+                "-p", str(port), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+                "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+            ],
+            log,
+            "postgres",
+        )  # fmt: skip
+        return self
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
