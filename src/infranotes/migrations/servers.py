@@ -82,7 +82,7 @@ class Server:
                     raise
                 self._proc = None
         self.stop()
-        raise LabUnavailable(f"{argv(0)[0]} could not bind a port on 127.0.0.1")
+        raise LabUnavailable(f"{type(self).__name__} could not bind a port on 127.0.0.1")
 
     def stop(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
