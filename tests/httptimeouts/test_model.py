@@ -87,3 +87,9 @@ def test_unknown_names_are_errors() -> None:
     with pytest.raises(KeyError):
         model.find(model.HTTPX, "ReadTimeout")
     assert model.find(model.HTTPX, "read").kind == "per-operation"
+
+
+def test_every_bad_server_of_the_model_is_a_peer_mode() -> None:
+    from infranotes.httptimeouts.peers import MODES
+
+    assert {m.name for m in model.MISBEHAVIOURS if m.side == "client"} <= set(MODES)

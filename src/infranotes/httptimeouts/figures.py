@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from infranotes.httptimeouts import model
-from infranotes.httptimeouts.scenarios import Measurement
+from infranotes.httptimeouts.scenarios import GO_STACKS, Measurement
 from infranotes.plotting import PALETTE, Table, figure
 
 
@@ -80,17 +80,13 @@ def measurements_table(ms: Sequence[Measurement]) -> Table:
     return Table(header, rows)
 
 
-PYTHON = (model.HTTPX, model.UVICORN, model.STDLIB_SERVER)
-GO = (model.GO_CLIENT, model.GO_SERVER)
-
-
 def summary_table(ms: Sequence[Measurement]) -> Table:
     """ "This misbehaviour → this timeout", for Go and for Python, filled by measurement:
     each cell names the settings that ended the stall in a run, with the measured time, or
     says which settings did not."""
     cells: dict[tuple[str, str], list[str]] = {}
     for m in ms:
-        lang = "Go" if m.scenario.stack in GO else "Python"
+        lang = "Go" if m.scenario.stack in GO_STACKS else "Python"
         conf = _conf(m)
         if m.fired is None and m.error and m.error[:3].isdigit():
             text = f"{m.scenario.stack} {conf}: answered, nothing had to fire"

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,23 +165,28 @@ class Peer:
         with self._lock:
             self.events.append({"event": event, **detail})
 
-    def _read_head(self, conn: socket.socket) -> bytes | None:
-        """Read up to the end of the request headers; None if the client went away."""
-        conn.settimeout(0.05)
-        data = b""
-        while b"\r\n\r\n" not in data:
-            if self._stop.is_set():
-                return None
+    def _chunks(self, conn: socket.socket) -> Iterator[bytes]:
+        """What the client sends, chunk by chunk, until it closes, fails or the peer stops."""
+        conn.settimeout(0.05)  # so a stop is noticed within 50 ms
+        while not self._stop.is_set():
             try:
                 chunk = conn.recv(65536)
             except TimeoutError:
                 continue
             except OSError:
-                return None
+                return
             if not chunk:
-                return None
+                return
+            yield chunk
+
+    def _read_head(self, conn: socket.socket) -> bytes | None:
+        """Read up to the end of the request headers; None if the client went away."""
+        data = b""
+        for chunk in self._chunks(conn):
             data += chunk
-        return data
+            if b"\r\n\r\n" in data:
+                return data
+        return None
 
     def _send_slowly(self, conn: socket.socket, data: bytes) -> bool:
         for i in range(len(data)):
@@ -241,15 +247,10 @@ class Peer:
                 length = int(value.strip() or 0)
         received = len(early)
         first_body = headers_done if early else None
-        conn.settimeout(0.05)
-        while received < length and not self._stop.is_set():
-            try:
-                chunk = conn.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            if not chunk:
+        chunks = self._chunks(conn)
+        while received < length:
+            chunk = next(chunks, None)
+            if chunk is None:
                 return
             if first_body is None:
                 first_body = time.monotonic()
@@ -263,16 +264,7 @@ class Peer:
         assert self._tls is not None
         incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
         tls = self._tls.wrap_bio(incoming, outgoing, server_side=True)
-        conn.settimeout(0.05)
-        while not self._stop.is_set():
-            try:
-                chunk = conn.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            if not chunk:
-                return
+        for chunk in self._chunks(conn):
             incoming.write(chunk)
             try:
                 tls.do_handshake()
@@ -283,9 +275,7 @@ class Peer:
             flight = outgoing.read()
             if flight:
                 self._note("client_hello", server_flight_bytes=len(flight))
-                try:
+                with contextlib.suppress(OSError):
                     conn.sendall(flight[: len(flight) // 2])
-                except OSError:
-                    return
-                break
-        self._stop.wait()
+                    self._stop.wait()  # and never send the rest
+                return

@@ -328,7 +328,7 @@ def stdlib_server(timeout: float | None = None) -> Iterator[int]:
 
     Handler.timeout = timeout
     httpd = Server(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
+    httpd.daemon_threads = False  # server_close() joins the handler threads: none outlives it
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:

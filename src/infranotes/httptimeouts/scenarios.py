@@ -26,7 +26,6 @@ HELD = 1.5  # how long a connection must survive, beyond any prediction, to coun
 UPLOAD = 8 << 20  # bytes: enough to fill loopback socket buffers against a peer that never reads
 EXPECT_BODY = 1000
 
-PEER_MODE = {m.name: m.name for m in model.MISBEHAVIOURS if m.side == "client"}
 SLOW_PART = {
     "silent-client": "silent",
     "slowloris": "headers",
@@ -160,7 +159,7 @@ def _run_once(s: Scenario) -> Measurement:
             kwargs["body_bytes"] = UPLOAD
         if s.misbehaviour == "ignore-expect":
             kwargs.update(body_bytes=EXPECT_BODY, expect=True)
-        with Peer(PEER_MODE[s.misbehaviour]) as peer:
+        with Peer(s.misbehaviour) as peer:  # client-side misbehaviours are peer modes
             cafile = peer.certificate.cert if peer.certificate else None
             if s.stack == model.HTTPX:
                 r = probe_httpx(peer.url, cafile=cafile, give_up=give_up, **conf, **kwargs)  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ Every lab is a context manager that cleans up even on error, and every entry poi
 first what it needs, raising :class:`~infranotes.errors.LabUnavailable` with the reason.
 """
 
-from infranotes.lab.checks import available, can_run, unavailable_reason
+from infranotes.lab.checks import available, can_run, report_skip, unavailable_reason
 from infranotes.lab.netns import NetNS, veth
 from infranotes.lab.probes import build_gai, build_go_probe, build_probe
 from infranotes.lab.process import run
@@ -16,6 +16,7 @@ __all__ = [
     "build_go_probe",
     "build_probe",
     "can_run",
+    "report_skip",
     "run",
     "unavailable_reason",
     "veth",

@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from infranotes.errors import LabUnavailable
+from infranotes.lab import report_skip
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -197,15 +198,10 @@ class PostgreSQL(Server):
 
 
 def start(cls: type[Server]) -> Server | None:
-    """For notebooks: a started server, or None after printing what is skipped and why.
-
-    With ``INFRANOTES_REQUIRE_LABS=1`` (``make test`` as root) a server that cannot start is
-    an error instead, so CI cannot silently skip the live part.
-    """
+    """For notebooks: a started server, or None after saying what is skipped and why (an
+    error instead under ``make test`` as root, see :func:`infranotes.lab.report_skip`)."""
     try:
         return cls().__enter__()
     except LabUnavailable as exc:
-        if os.environ.get("INFRANOTES_REQUIRE_LABS") == "1":
-            raise
-        print(f"Skipped the {cls.__name__} part: {exc.reason}.")
+        report_skip(f"the {cls.__name__} part", exc.reason)
         return None
