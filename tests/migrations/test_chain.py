@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from infranotes.migrations import runner, schema, seed
+from infranotes.migrations import runner, schema, seed, walkthrough
 
 CHAIN = ["0.4.0", "1.2.0", "1.3.0", "1.4.0", "1.5.0"]
 
@@ -54,13 +54,14 @@ def test_upgrade_oldest_to_head_keeps_every_row(tmp_path: Path) -> None:
     assert runner.status(url).to_json() == {"current": "1.5.0", "head": "1.5.0", "pending": []}
 
 
-def test_step_by_step_equals_all_at_once(tmp_path: Path) -> None:
-    url, snap = _seeded(tmp_path, logs=300)
-    for rev in CHAIN[1:]:
-        assert runner.upgrade(url, rev).applied == (rev,)
-        assert runner.status(url).current == rev
-    with runner.connect(url) as conn:
-        assert seed.lost_or_changed(snap, conn) == []
+def test_step_by_step_keeps_every_row(tmp_path: Path) -> None:
+    history, problems = walkthrough.step_by_step(_url(tmp_path), logs=300)
+    assert problems == []
+    assert [rev for rev, _ in history] == CHAIN
+    counts = dict(history)
+    assert counts["1.2.0"]["project_metadata"] is None
+    assert counts["1.3.0"]["project_metadata"] == counts["1.3.0"]["project"] == 12
+    assert {c["project_member"] for c in counts.values()} == {counts["0.4.0"]["project_member"]}
 
 
 def test_moved_rows_are_where_the_changelog_says(tmp_path: Path) -> None:
@@ -97,14 +98,11 @@ def test_seed_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_failure_halfway_rolls_back_on_sqlite(tmp_path: Path) -> None:
-    url, snap = _seeded(tmp_path, logs=100)
-    with pytest.raises(runner.MigrationError, match=r"revision 1\.3\.0: injected.*at 1\.2\.0"):
-        runner.upgrade(url, fail_in="1.3.0")
-    assert runner.status(url).current == "1.2.0"
-    assert runner.drift(url, _url(tmp_path, "scratch.db")) == []  # transactional DDL
-    runner.upgrade(url)
-    with runner.connect(url) as conn:
-        assert seed.lost_or_changed(snap, conn) == []
+    f = walkthrough.fail_halfway(_url(tmp_path), lambda: _url(tmp_path, "scratch.db"))
+    assert f.error.startswith("upgrade failed in revision 1.3.0: injected")
+    assert f.error.endswith("recorded at 1.2.0") and f.status.current == "1.2.0"
+    assert f.drift == []  # transactional DDL: nothing of 1.3.0 is left
+    assert walkthrough.finish(f) == (("1.3.0", "1.4.0", "1.5.0"), [])
 
 
 def test_drift_names_what_does_not_belong(tmp_path: Path) -> None:

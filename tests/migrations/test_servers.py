@@ -3,6 +3,7 @@ each a plain process with its data in a temporary directory, on 127.0.0.1 only."
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
@@ -12,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from infranotes.errors import LabUnavailable
-from infranotes.migrations import runner, schema, seed
+from infranotes.migrations import runner, schema, seed, walkthrough
 from infranotes.migrations.servers import MariaDB, PostgreSQL, Server
 
 pytestmark = pytest.mark.oracle
@@ -60,29 +61,50 @@ def test_failure_halfway(server: Server) -> None:
     """MariaDB: DDL commits by itself, so the failed revision leaves its new table behind
     (empty: the rows went with the rolled-back transaction), the database is recorded at
     1.2.0, and a plain retry fails. PostgreSQL: everything rolled back."""
-    url, snap = _seeded(server, "halfway", logs=500)
-    with pytest.raises(runner.MigrationError, match=r"1\.3\.0.*recorded at 1\.2\.0"):
-        runner.upgrade(url, fail_in="1.3.0")
-    scratch = server.create_database("scratch")
-    drift = runner.drift(url, scratch)
+    f = walkthrough.fail_halfway(
+        server.create_database("halfway"), lambda: server.create_database("scratch")
+    )
+    assert re.search(r"1\.3\.0.*recorded at 1\.2\.0", f.error)
+    assert f.status.current == "1.2.0"
     if isinstance(server, MariaDB):
-        assert drift == ["unexpected table project_metadata"]
-        with runner.connect(url) as conn:
+        assert f.drift == ["unexpected table project_metadata"]
+        with runner.connect(f.url) as conn:
             n = conn.execute(sa.text("SELECT count(*) FROM project_metadata")).scalar_one()
         # The CREATE TABLE committed itself; the INSERT after it was rolled back with the
         # revision's transaction: the table is there, empty.
         assert n == 0
         with pytest.raises(runner.MigrationError, match="already exists"):
-            runner.upgrade(url)
-        with runner.connect(url) as conn:  # the repair: undo the half-applied revision
+            runner.upgrade(f.url)
+        with runner.connect(f.url) as conn:  # the repair: undo the half-applied revision
             conn.execute(sa.text("DROP TABLE project_metadata"))
             conn.commit()
-        assert runner.drift(url, server.create_database("scratch")) == []
+        assert runner.drift(f.url, server.create_database("scratch")) == []
     else:
-        assert drift == []
-    runner.upgrade(url)
-    with runner.connect(url) as conn:
-        assert seed.lost_or_changed(snap, conn) == []
+        assert f.drift == []
+    assert walkthrough.finish(f) == (("1.3.0", "1.4.0", "1.5.0"), [])
+
+
+def test_a_socket_in_the_url_wins_over_host_and_port(server: Server) -> None:
+    """Notebook 10's first claim: Harbor's ``?unix_socket=…`` makes the MySQL driver ignore
+    host and port. libpq does the same with a directory in ``?host=``."""
+    tcp = server.url("mysql" if isinstance(server, MariaDB) else "postgres")
+    assert runner.status(tcp).head == "1.5.0"  # host and port alone reach the server
+    socket_param = (
+        "unix_socket=/nonexistent/mysqld.sock"
+        if isinstance(server, MariaDB)
+        else ("host=/nonexistent")
+    )
+    with pytest.raises(runner.MigrationError, match="No such file or directory"):
+        runner.status(f"{tcp}?{socket_param}")
+
+
+def test_step_by_step_counts_equal_sqlites(server: Server, tmp_path) -> None:
+    history, problems = walkthrough.step_by_step(server.create_database("steps"), logs=500)
+    sqlite_history, sqlite_problems = walkthrough.step_by_step(
+        f"sqlite:///{tmp_path / 'steps.db'}", logs=500
+    )
+    assert problems == sqlite_problems == [] and history == sqlite_history
+    assert [rev for rev, _ in history] == runner.revisions()
 
 
 def test_offline_sql_builds_the_head_schema(server: Server) -> None:
