@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from infranotes.plotting import PALETTE, Table, figure
+from infranotes.plotting import PALETTE, figure
+from infranotes.table import Table
 
 # Families of states, most serious first wins: a PG counts in the first family its state has.
 FAMILIES = (

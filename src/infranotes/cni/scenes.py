@@ -16,7 +16,7 @@ from typing import Any
 from infranotes.cni.bridge import load_conf, plan_addresses, plan_links
 from infranotes.cni.lab import BRIDGE_CONF, BridgeLab, Run, exec_plugin, our_plugin, store_files
 from infranotes.cni.types import IPConfig, Result, Route
-from infranotes.plotting import Table
+from infranotes.table import Table
 
 
 def normalized(run: Run) -> tuple[int, Any]:

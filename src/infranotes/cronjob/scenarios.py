@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from infranotes.cronjob.controller import CronJobSpec, Decision, Status, decide, iso
 from infranotes.cronjob.schedule import ScheduleError, describe, next_times, parse_schedule
 from infranotes.cronjob.simulate import Result, simulate
-from infranotes.plotting import Table
+from infranotes.table import Table
 
 T0 = 1_714_521_600  # 2024-05-01T00:00:00Z, a Wednesday
 H = 3600

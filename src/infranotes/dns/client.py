@@ -10,7 +10,7 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 
-from infranotes.plotting import Table
+from infranotes.table import Table
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from infranotes.dns.resolvconf import parse_resolv_conf
 from infranotes.dns.search import Answer, Lookup, resolve
-from infranotes.plotting import Table
+from infranotes.table import Table
 
 NS = "nameserver 127.0.0.1\n"
 SEARCH = "search s1.test s2.test s3.test\n"

@@ -13,7 +13,7 @@ from infranotes.dns.kubelet import DNSConfig, DNSOption, KubeletDNS, pod_resolv_
 from infranotes.dns.resolvconf import parse_resolv_conf
 from infranotes.dns.search import Answer, Lookup, resolve
 from infranotes.dns.zone import ZoneSet, parse_zone
-from infranotes.plotting import Table
+from infranotes.table import Table
 
 NODE_RESOLV_CONF = "nameserver 192.168.10.1\nsearch localdomain\n"
 CLUSTER_DNS = ("10.254.0.2",)

@@ -17,7 +17,7 @@ import dns.reversename
 from infranotes.dns.manifests import Endpoint, Inventory, Service
 from infranotes.dns.zone import Record, Zone, ZoneAnswer, ZoneSet
 from infranotes.errors import ParseError
-from infranotes.plotting import Table
+from infranotes.table import Table
 
 SPEC_VERSIONS = ("1.1.0", "1.0.1")
 DEFAULT_TTL = 5  # CoreDNS kubernetes plugin default

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from infranotes.httptimeouts import model
 from infranotes.httptimeouts.scenarios import GO_STACKS, Measurement
-from infranotes.plotting import PALETTE, Table, figure
+from infranotes.plotting import PALETTE, figure
+from infranotes.table import Table
 
 
 def timeline(stacks: Sequence[str], side: str):

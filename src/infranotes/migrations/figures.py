@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from matplotlib.patches import FancyBboxPatch
 
 from infranotes.migrations import runner
-from infranotes.plotting import PALETTE, Table, figure
+from infranotes.plotting import PALETTE, figure
+from infranotes.table import Table
 
 COUNTED = ("user", "project", "project_member", "project_metadata", "repository",
            "access_log", "properties", "replication_job")  # fmt: skip

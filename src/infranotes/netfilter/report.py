@@ -6,7 +6,8 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from infranotes.netfilter.hooks import HOOK_ORDER
 from infranotes.netfilter.trace import Branch, Step, Trace
-from infranotes.plotting import PALETTE, Table, figure
+from infranotes.plotting import PALETTE, figure
+from infranotes.table import Table
 
 
 def steps_table(steps: tuple[Step, ...] | list[Step], caption: str = "") -> Table:

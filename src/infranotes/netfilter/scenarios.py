@@ -15,7 +15,7 @@ from infranotes.netfilter.lab import NetfilterLab
 from infranotes.netfilter.packet import parse_packet
 from infranotes.netfilter.ruleset import parse_iptables_save
 from infranotes.netfilter.trace import Tracer
-from infranotes.plotting import Table
+from infranotes.table import Table
 
 
 def example_services() -> list[ServicePort]:

@@ -7,7 +7,8 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from infranotes.plotting import PALETTE, Table, figure
+from infranotes.plotting import PALETTE, figure
+from infranotes.table import Table
 from infranotes.timekeeping.lab import EPOCHS, Setup, build_root, run_live
 
 __all__ = ["CASES", "build_root", "compare_cases", "offset_history", "stale_copy"]
