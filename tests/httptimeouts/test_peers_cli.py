@@ -84,7 +84,7 @@ def test_probe_total_and_success(capsys: pytest.CaptureFixture[str]) -> None:
         (["ftp://x/"], "expected http://"),
         (["http://127.0.0.1:1/", "--read", "-1"], "--read: expected a positive number"),
         (["http://127.0.0.1:1/", "--total", "soon"], "expected a number"),
-        (["http://127.0.0.1:1/", "--cafile", "/nonexistent.pem"], "no such file"),
+        (["http://127.0.0.1:1/", "--cafile", "/nonexistent.pem"], "No such file"),
         (["http://127.0.0.1:1/", "--client", "go", "--write", "1"], "no write timeout"),
     ],
 )
@@ -96,7 +96,7 @@ def test_probe_bad_input(argv: list[str], message: str, capsys: pytest.CaptureFi
 
 def test_misbehave_runs_until_interrupted() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "infranotes.cli", "http", "misbehave", "--mode", "no-response"],
+        [sys.executable, "-m", "infranotes.cli", "http", "misbehave", "--mode", "no-response", "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:

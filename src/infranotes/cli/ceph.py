@@ -1,0 +1,38 @@
+"""``infranotes ceph explain``: a ``ceph -s`` / ``pg dump`` / ``health detail`` JSON explained."""
+
+from __future__ import annotations
+
+import argparse
+
+from infranotes.cli.common import Parser, emit, json_parent, read_text
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from infranotes.ceph.doctor import explain
+    from infranotes.ceph.snapshot import parse
+
+    report = explain(parse(read_text(args.file, "Ceph JSON"), args.file))
+    if args.json:
+        emit(report.to_json())
+    else:
+        print(
+            f"{report.health or '(no health in this document)'}: "
+            + ", ".join(f"{n} {st}" for st, n, _ in report.combinations)
+        )
+        for st, n, words in report.combinations:
+            print(f"  {n:5d}  {st}: {words}")
+        for c in report.checks:
+            print(f"  check {c}")
+        for i, step in enumerate(report.next_steps, 1):
+            print(f"  {i}. {step.command:45s}  # {step.why}")
+    return 0 if report.ok else 1
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """The ``ceph`` verbs."""
+    verbs = parser.add_subparsers(dest="verb", required=True, parser_class=Parser)
+    ce = verbs.add_parser(
+        "explain", parents=[json_parent()], help="ceph -s / pg dump / health detail JSON explained"
+    )
+    ce.add_argument("file", metavar="FILE")
+    ce.set_defaults(func=_explain)

@@ -1,0 +1,85 @@
+"""``infranotes reliability``: tail latency under fan-out, nines, failures in a fleet."""
+
+from __future__ import annotations
+
+import argparse
+
+from infranotes.cli.common import Parser, UsageError, emit, json_parent, number
+
+# Large enough for any real fleet or fan-out; small enough that the arithmetic stays exact.
+MAX_COUNT = 10**9
+
+
+def _tail(args: argparse.Namespace) -> tuple[dict[str, object], str]:
+    from infranotes.reliability import latency
+
+    p = number(args.p_slow, "--p-slow", lo=0.0, hi=1.0)
+    n = int(number(args.fanout, "--fanout", int, lo=1, hi=MAX_COUNT))
+    doc: dict[str, object] = {"p_slow": p, "fanout": n, "p_request_slow": latency.p_any_slow(p, n)}
+    return doc, f"{doc['p_request_slow']:.2%} of requests wait for at least one slow backend"
+
+
+def _nines(args: argparse.Namespace) -> tuple[dict[str, object], str]:
+    from infranotes.reliability import faults
+
+    d = faults.downtime(number(args.availability, "--availability", lo=0.0, hi=1.0))
+    doc = {
+        "availability": d.availability,
+        "nines": round(d.nines, 3),
+        "downtime_per_year_s": d.per_year_s,
+        "downtime_per_month_s": d.per_month_s,
+        "downtime_per_week_s": d.per_week_s,
+        "downtime_per_day_s": d.per_day_s,
+    }
+    text = (
+        f"{d.nines:.2f} nines: {d.per_year_s / 3600:.2f} h a year, "
+        f"{d.per_month_s / 60:.1f} min a month, {d.per_day_s:.1f} s a day"
+    )
+    return doc, text
+
+
+def _fleet(args: argparse.Namespace) -> tuple[dict[str, object], str]:
+    from infranotes.reliability import faults
+
+    mttf = number(args.mttf_years, "--mttf-years", lo=1e-9, hi=1e9)
+    f = faults.fleet(mttf, int(number(args.count, "--count", int, lo=1, hi=MAX_COUNT)))
+    doc = {
+        "mttf_years": f.mttf_years,
+        "count": f.count,
+        "failures_per_day": f.failures_per_day,
+        "failures_per_year": f.failures_per_day * faults.YEAR_DAYS,
+        "days_between_failures": f.days_between_failures,
+    }
+    text = (
+        f"{f.failures_per_day:.2f} failures a day (one every {f.days_between_failures * 24:.1f} h)"
+    )
+    return doc, text
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        doc, text = args.compute(args)
+    except ValueError as exc:  # the engines' own range checks
+        raise UsageError(str(exc)) from None
+    if args.json:
+        emit(doc)
+    else:
+        print(text)
+    return 0
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """The ``reliability`` verbs."""
+    verbs = parser.add_subparsers(dest="verb", required=True, parser_class=Parser)
+    js = json_parent()
+    tail = verbs.add_parser("tail", parents=[js], help="requests slowed by fanning out to N")
+    tail.add_argument("--p-slow", required=True, metavar="P", help="one backend's chance, 0-1")
+    tail.add_argument("--fanout", required=True, metavar="N")
+    tail.set_defaults(func=_run, compute=_tail)
+    nines = verbs.add_parser("nines", parents=[js], help="downtime allowed by an availability")
+    nines.add_argument("--availability", required=True, metavar="A", help="e.g. 0.999")
+    nines.set_defaults(func=_run, compute=_nines)
+    fl = verbs.add_parser("fleet", parents=[js], help="expected failures in a fleet")
+    fl.add_argument("--mttf-years", required=True, metavar="Y")
+    fl.add_argument("--count", required=True, metavar="N")
+    fl.set_defaults(func=_run, compute=_fleet)

@@ -1,0 +1,124 @@
+"""``infranotes tz``: decode a TZif file; which zone a process in a root filesystem uses."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from infranotes.cli.common import Parser, UsageError, emit, json_parent, number, read_bytes
+
+
+def utc(t: int) -> str:
+    """A Unix time as UTC text, or the raw seconds when it is outside datetime's range."""
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UT")
+    except (OverflowError, ValueError, OSError):
+        return f"{t} s"
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    from infranotes.timekeeping.tzif import parse_tzif
+
+    limit = int(number(args.limit, "--limit", int, lo=0, hi=100_000))
+    z = parse_tzif(read_bytes(args.file, "TZif file"), args.file)
+    rows = [
+        {
+            "at": t,
+            "utc": utc(t),
+            "utoff": z.types[i].utoff,
+            "isdst": z.types[i].isdst,
+            "abbr": z.types[i].abbr,
+        }
+        for t, i in zip(z.transitions, z.indices, strict=True)
+    ]
+    doc = {
+        "file": args.file,
+        "version": z.version,
+        "types": [{"utoff": t.utoff, "isdst": t.isdst, "abbr": t.abbr} for t in z.types],
+        "transitions": rows,
+        "leap_seconds": [{"occurrence": x.occurrence, "correction": x.correction} for x in z.leaps],
+        "footer": z.footer,
+    }
+    if args.json:
+        emit(doc)
+        return 0
+    print(
+        f"{args.file}: TZif version {z.version}, {len(z.transitions)} transitions, "
+        f"{len(z.types)} local time types, {len(z.leaps)} leap seconds, footer {z.footer!r}"
+    )
+    shown = rows if len(rows) <= 2 * limit else [*rows[:limit], None, *rows[len(rows) - limit :]]
+    for r in shown:
+        if r is None:
+            print(f"  ... {len(rows) - 2 * limit} more ...")
+            continue
+        sign = "+" if r["utoff"] >= 0 else "-"
+        h, m = divmod(abs(r["utoff"]) // 60, 60)
+        dst = "  DST" if r["isdst"] else ""
+        print(f"  {r['utc']}  -> {r['abbr']:<6} UTC{sign}{h:02d}:{m:02d}{dst}")
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from infranotes.timekeeping.resolve import diagnose
+
+    root = Path(args.root)
+    if not root.is_dir():
+        raise UsageError(f"--root {args.root}: not a directory")
+    env = {}
+    for item in args.env or ():
+        k, sep, v = item.partition("=")
+        if not sep or k not in ("TZ", "TZDIR"):
+            raise UsageError(f"--env {item!r}: expected TZ=VALUE or TZDIR=VALUE")
+        env[k] = v
+    if args.at is None:
+        at = int(dt.datetime.now(dt.UTC).timestamp())
+    else:
+        try:
+            when = dt.datetime.fromisoformat(args.at.replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError(f"--at {args.at!r}: expected an ISO 8601 time") from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        try:
+            at = int(when.timestamp())
+        except (OverflowError, ValueError, OSError):
+            raise UsageError(f"--at {args.at!r}: outside the range of Unix time") from None
+    try:
+        state = diagnose(root, env, args.libc, at)
+    except OSError as exc:  # e.g. an unreadable etc/localtime in the root
+        raise UsageError(f"--root {args.root}: {exc.strerror or exc}: {exc.filename}") from None
+    if args.json:
+        emit(state.to_json())
+    else:
+        sign = "+" if state.utc_offset_seconds >= 0 else "-"
+        h, m = divmod(abs(state.utc_offset_seconds) // 60, 60)
+        print(
+            f"{state.libc}: zone {state.zone or '(unnamed)'} from {state.source}: "
+            f"{state.abbreviation} UTC{sign}{h:02d}:{m:02d} at {utc(at)}"
+        )
+        for w in state.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+    return 1 if state.warnings else 0
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """The ``tz`` verbs."""
+    verbs = parser.add_subparsers(dest="verb", required=True, parser_class=Parser)
+    js = json_parent()
+    ins = verbs.add_parser("inspect", parents=[js], help="decode a TZif file (RFC 8536)")
+    ins.add_argument("file", metavar="FILE")
+    ins.add_argument("--limit", default="5", help="transitions shown at each end")
+    ins.set_defaults(func=_inspect)
+    doc = verbs.add_parser(
+        "doctor", parents=[js], help="which zone glibc or musl uses in a root filesystem"
+    )
+    doc.add_argument("--root", required=True, metavar="DIR", help="the container's root")
+    doc.add_argument("--env", action="append", metavar="TZ=...", help="TZ=VALUE or TZDIR=VALUE")
+    doc.add_argument("--libc", choices=("glibc", "musl"), default="glibc")
+    doc.add_argument("--at", metavar="TIME", help="ISO 8601 instant (default: now)")
+    doc.set_defaults(func=_doctor)
