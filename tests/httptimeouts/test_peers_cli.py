@@ -96,7 +96,8 @@ def test_probe_bad_input(argv: list[str], message: str, capsys: pytest.CaptureFi
 
 def test_misbehave_runs_until_interrupted() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "infranotes.cli", "http", "misbehave", "--mode", "no-response", "--json"],
+        [sys.executable, "-m", "infranotes.cli", "http", "misbehave", "--mode", "no-response",
+         "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
