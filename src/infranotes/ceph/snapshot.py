@@ -144,6 +144,8 @@ def parse(text: str | bytes, source: str = "<input>") -> Snapshot:
         return Snapshot("pg stat", pgs_by_state=states, degraded=degraded)
     try:
         doc = json.loads(stripped)
+    except RecursionError:
+        raise ParseError("nesting too deep", source=source, expected="Ceph JSON") from None
     except json.JSONDecodeError as exc:
         raise ParseError(
             f"not JSON: {exc.msg}",

@@ -34,6 +34,8 @@ def load_network_config(text: str, source: str) -> NetworkConfig:
     """A .conf (one plugin) or .conflist (``plugins``), validated like libcni's loader."""
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise ParseError("nesting too deep", source=source, expected="a JSON object") from None
     except json.JSONDecodeError as exc:
         raise ParseError(
             f"not JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno

@@ -68,6 +68,8 @@ def parse_netconf(data: bytes | str) -> dict[str, Any]:
     """The JSON object on a plugin's stdin; the spec's decode error (code 6) otherwise."""
     try:
         conf = json.loads(data)
+    except RecursionError:
+        raise CNIError(ERR_DECODE, "error unmarshall network config: nesting too deep") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         # Go's decoder says "unexpected end of JSON input" when the text stops too early
         ended = isinstance(exc, json.JSONDecodeError) and exc.pos >= len(exc.doc.rstrip())

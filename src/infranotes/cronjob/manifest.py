@@ -178,6 +178,8 @@ def load_cronjobs(
     ``now`` stands in for a missing ``creationTimestamp`` (a hand-written manifest)."""
     try:
         docs = [d for d in yaml.safe_load_all(text) if d is not None]
+    except RecursionError:
+        raise ParseError("nesting too deep", source=source, expected="YAML or JSON") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ParseError(

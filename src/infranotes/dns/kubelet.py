@@ -42,6 +42,8 @@ class DNSConfig:
         """Read a dnsConfig object from JSON (YAML users: ``kubectl get pod -o json``)."""
         try:
             obj = json.loads(data)
+        except RecursionError:
+            raise ParseError("nesting too deep", source=source, expected="a JSON object") from None
         except json.JSONDecodeError as exc:
             raise ParseError(
                 exc.msg, source=source, line=exc.lineno, column=exc.colno, expected="a JSON object"
