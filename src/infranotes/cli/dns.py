@@ -57,7 +57,10 @@ def _pod_resolv_conf(args: argparse.Namespace) -> int:
     )
     kubelet = KubeletDNS(
         cluster_domain=args.cluster_domain,
-        cluster_dns=tuple(args.cluster_dns or ("10.96.0.10",)),
+        cluster_dns=tuple(
+            ip_address(a, "--cluster-dns", version=None)
+            for a in args.cluster_dns or ("10.96.0.10",)
+        ),
         resolv_conf=args.node_resolv_conf
         if args.node_resolv_conf is not None
         else "/etc/resolv.conf",
