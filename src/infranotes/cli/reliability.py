@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from infranotes.cli.common import Parser, UsageError, emit, json_parent, number
 
@@ -10,50 +11,35 @@ from infranotes.cli.common import Parser, UsageError, emit, json_parent, number
 MAX_COUNT = 10**9
 
 
-def _tail(args: argparse.Namespace) -> tuple[dict[str, object], str]:
+def _tail(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     from infranotes.reliability import latency
 
     p = number(args.p_slow, "--p-slow", lo=0.0, hi=1.0)
     n = int(number(args.fanout, "--fanout", int, lo=1, hi=MAX_COUNT))
-    doc: dict[str, object] = {"p_slow": p, "fanout": n, "p_request_slow": latency.p_any_slow(p, n)}
-    return doc, f"{doc['p_request_slow']:.2%} of requests wait for at least one slow backend"
+    r = latency.fanout_tail(p, n)
+    return r.to_json(), f"{r.p_request_slow:.2%} of requests wait for at least one slow backend"
 
 
-def _nines(args: argparse.Namespace) -> tuple[dict[str, object], str]:
+def _nines(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     from infranotes.reliability import faults
 
     d = faults.downtime(number(args.availability, "--availability", lo=0.0, hi=1.0))
-    doc = {
-        "availability": d.availability,
-        "nines": round(d.nines, 3),
-        "downtime_per_year_s": d.per_year_s,
-        "downtime_per_month_s": d.per_month_s,
-        "downtime_per_week_s": d.per_week_s,
-        "downtime_per_day_s": d.per_day_s,
-    }
     text = (
         f"{d.nines:.2f} nines: {d.per_year_s / 3600:.2f} h a year, "
         f"{d.per_month_s / 60:.1f} min a month, {d.per_day_s:.1f} s a day"
     )
-    return doc, text
+    return d.to_json(), text
 
 
-def _fleet(args: argparse.Namespace) -> tuple[dict[str, object], str]:
+def _fleet(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     from infranotes.reliability import faults
 
     mttf = number(args.mttf_years, "--mttf-years", lo=1e-9, hi=1e9)
     f = faults.fleet(mttf, int(number(args.count, "--count", int, lo=1, hi=MAX_COUNT)))
-    doc = {
-        "mttf_years": f.mttf_years,
-        "count": f.count,
-        "failures_per_day": f.failures_per_day,
-        "failures_per_year": f.failures_per_day * faults.YEAR_DAYS,
-        "days_between_failures": f.days_between_failures,
-    }
     text = (
         f"{f.failures_per_day:.2f} failures a day (one every {f.days_between_failures * 24:.1f} h)"
     )
-    return doc, text
+    return f.to_json(), text
 
 
 def _run(args: argparse.Namespace) -> int:

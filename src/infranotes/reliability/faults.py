@@ -33,6 +33,16 @@ class Fleet:
         """Probability that no member fails within ``days`` (Poisson)."""
         return math.exp(-self.failures_per_day * days)
 
+    def to_json(self) -> dict[str, float | int]:
+        """The shape ``infranotes reliability fleet --json`` prints."""
+        return {
+            "mttf_years": self.mttf_years,
+            "count": self.count,
+            "failures_per_day": self.failures_per_day,
+            "failures_per_year": self.failures_per_day * YEAR_DAYS,
+            "days_between_failures": self.days_between_failures,
+        }
+
 
 def fleet(mttf_years: float, count: int) -> Fleet:
     if mttf_years <= 0 or count < 1:
@@ -48,6 +58,17 @@ class Downtime:
     per_month_s: float
     per_week_s: float
     per_day_s: float
+
+    def to_json(self) -> dict[str, float]:
+        """The shape ``infranotes reliability nines --json`` prints (nines to 3 places)."""
+        return {
+            "availability": self.availability,
+            "nines": round(self.nines, 3),
+            "downtime_per_year_s": self.per_year_s,
+            "downtime_per_month_s": self.per_month_s,
+            "downtime_per_week_s": self.per_week_s,
+            "downtime_per_day_s": self.per_day_s,
+        }
 
 
 def downtime(availability: float) -> Downtime:

@@ -46,6 +46,24 @@ def p_any_slow(p_slow: float, fanout: int) -> float:
     return 1 - (1 - p_slow) ** fanout
 
 
+@dataclass(frozen=True)
+class FanOutTail:
+    """How often a request fanned out to ``fanout`` backends waits for a slow one."""
+
+    p_slow: float
+    fanout: int
+    p_request_slow: float
+
+    def to_json(self) -> dict[str, float | int]:
+        """The shape ``infranotes reliability tail --json`` prints."""
+        return {"p_slow": self.p_slow, "fanout": self.fanout, "p_request_slow": self.p_request_slow}
+
+
+def fanout_tail(p_slow: float, fanout: int) -> FanOutTail:
+    """:func:`p_any_slow` with its inputs, as a result."""
+    return FanOutTail(p_slow, fanout, p_any_slow(p_slow, fanout))
+
+
 def fanout_needed(p_slow: float, target: float) -> int:
     """The smallest fan-out at which at least ``target`` of the requests are slow."""
     return math.ceil(math.log(1 - target) / math.log(1 - p_slow))
