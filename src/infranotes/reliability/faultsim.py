@@ -7,6 +7,11 @@ service times) sit behind a load balancer; replicas crash and come back, and som
 slow. A client gives each attempt ``timeout_ms`` and retries up to ``retries`` times on another
 replica. A request *fails* when every attempt timed out. Timed-out work still occupies the
 replica, so under load retries add queueing — the retry storm.
+
+Software faults are the correlated kind (DDIA ch. 1, "Software Errors"): a *poison request*
+(an input that hits a bug) crashes whichever replica serves it, and the client's retry carries
+it to the next replica. ``poison_per_s`` adds such requests; ``all_down_s`` measures how long
+no replica was up, which independent hardware crashes almost never achieve.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ class Service:
     mttr_s: float = 60.0
     slow_replicas: int = 0  # replicas that serve ``slow_factor`` times slower throughout
     slow_factor: float = 20.0
+    poison_per_s: float = 0.0  # requests that crash the replica serving them (a software bug)
+    restart_s: float = 30.0  # how long a replica crashed by a poison request stays down
 
 
 @dataclass
@@ -37,6 +44,7 @@ class Outcome:
     attempts: int = 0
     crashes: int = 0
     latencies: list[float] = field(default_factory=list)
+    all_down_s: float = 0.0  # time during which every replica was down at once
 
     @property
     def failure_rate(self) -> float:
@@ -84,6 +92,16 @@ def simulate(s: Service, seconds: float, rng: random.Random) -> Outcome:
             break
         heapq.heappush(events, (t, seq, seq, 0, t))
         seq += 1
+    poison: set[int] = set()
+    if s.poison_per_s > 0:
+        t = 0.0
+        while True:
+            t += rng.expovariate(s.poison_per_s / 1000)
+            if t > horizon:
+                break
+            heapq.heappush(events, (t, seq, seq, 0, t))
+            poison.add(seq)
+            seq += 1
     out.requests = seq
     while events:
         now, _, rid, attempt, arrived = heapq.heappop(events)
@@ -95,6 +113,10 @@ def simulate(s: Service, seconds: float, rng: random.Random) -> Outcome:
             r = rng.choice(candidates)
             if is_down(r, now):
                 done = None  # a crashed replica never answers
+            elif rid in poison:  # the bug: this replica crashes, the request never answers
+                down[r].append((now, now + s.restart_s * 1000))
+                out.crashes += 1
+                done = None
             else:
                 factor = s.slow_factor if r < s.slow_replicas else 1.0
                 start = max(now, free_at[r])
@@ -107,4 +129,41 @@ def simulate(s: Service, seconds: float, rng: random.Random) -> Outcome:
             seq += 1
         else:
             out.failures += 1
+    out.all_down_s = _all_down_ms(down, horizon) / 1000
     return out
+
+
+def _all_down_ms(down: list[list[tuple[float, float]]], horizon: float) -> float:
+    """Total time within ``[0, horizon]`` during which every replica was inside a down interval."""
+    edges = sorted(
+        (t, delta) for ivs in down for a, b in ivs for t, delta in ((a, 1), (min(b, horizon), -1))
+    )
+    total, depth, since = 0.0, 0, 0.0
+    for t, delta in edges:
+        if depth == len(down):
+            total += t - since
+        depth += delta
+        since = t
+    return total
+
+
+def correlated_versus_independent(
+    seconds: float = 3600, seed: int = 11, crashes_per_replica_hour: float = 12.0
+) -> tuple[Outcome, Outcome]:
+    """The same number of crashes, independent (hardware) or caused by poison requests (a bug).
+
+    Both services see about ``crashes_per_replica_hour`` crashes per replica per hour; the
+    hardware ones strike each replica independently, the software ones come from poison
+    requests that the client's retries carry from replica to replica.
+    """
+    base = {"rate_per_s": 20.0, "timeout_ms": 150, "retries": 2, "health_checks": True}
+    mttf_s = 3600 / crashes_per_replica_hour
+    hardware = simulate(Service(**base, mttf_s=mttf_s, mttr_s=30), seconds, random.Random(seed))
+    # each poison request crashes up to 1 + retries replicas: divide to get the same crash rate
+    poison_per_s = 3 * crashes_per_replica_hour / 3600 / (1 + base["retries"])
+    software = simulate(
+        Service(**base, mttf_s=1e12, poison_per_s=poison_per_s, restart_s=30),
+        seconds,
+        random.Random(seed),
+    )
+    return hardware, software
