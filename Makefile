@@ -13,8 +13,9 @@ APT_PACKAGES := iproute2 util-linux libc-bin gcc musl-tools chromium nsd iptable
   golang-go golang-github-robfig-cron-dev containernetworking-plugins iputils-ping
 # Ceph's daemons for the PG-state mini-cluster (Pacific 16.2 in Debian 12), as the shared recipe
 # installed them: without recommends (98 packages, about 20 s). The migrations lab's MariaDB
-# and PostgreSQL servers, which the tests start as plain processes in temporary directories.
-APT_NO_RECOMMENDS := ceph-mon ceph-osd ceph-mgr ceph-common mariadb-server postgresql
+# and PostgreSQL servers, which the tests start as plain processes in temporary directories;
+# chrony for the NTP lab (two chronyd -x in a namespace: they never adjust the clock).
+APT_NO_RECOMMENDS := ceph-mon ceph-osd ceph-mgr ceph-common mariadb-server postgresql chrony
 JB := $(BIN)/jupyter-book
 JOBS ?= 2
 

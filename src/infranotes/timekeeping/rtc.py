@@ -10,6 +10,7 @@ epoch in UTC; whether the RTC's reading *is* UTC or local time is the third line
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from infranotes.errors import ParseError
@@ -99,3 +100,66 @@ def read_rtcs(sysfs: Path = Path("/sys/class/rtc")) -> list[RTC]:
             )
         )
     return out
+
+
+def rtc_to_system(reading: datetime, mode: str, zone: tzinfo) -> int:
+    """The system clock (seconds since the epoch) that ``hwclock --hctosys`` sets from an RTC
+    reading: the reading is UTC or, with ``LOCAL`` in ``/etc/adjtime``, local time in ``zone``.
+
+    A local reading in a DST gap or overlap is resolved as Python's ``fold=0`` does (the
+    earlier offset); hwclock uses ``mktime``, which may pick either."""
+    if reading.tzinfo is not None:
+        raise ValueError("an RTC reading has no zone: pass a naive datetime")
+    if mode not in ("UTC", "LOCAL"):
+        raise ValueError(f"mode: expected UTC or LOCAL, got {mode!r}")
+    aware = reading.replace(tzinfo=UTC if mode == "UTC" else zone)
+    return int(aware.timestamp())
+
+
+def system_to_rtc(epoch: int, mode: str, zone: tzinfo) -> datetime:
+    """What ``hwclock --systohc`` (or the kernel's 11-minute sync, which always writes UTC)
+    stores: the instant as a naive date and time in UTC or in ``zone``."""
+    if mode not in ("UTC", "LOCAL"):
+        raise ValueError(f"mode: expected UTC or LOCAL, got {mode!r}")
+    moment = datetime.fromtimestamp(epoch, UTC if mode == "UTC" else zone)
+    return moment.replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class DualBootStep:
+    """One step of the dual-boot story: who wrote the RTC, and what each system shows."""
+
+    step: str
+    rtc: str  # the RTC's naive reading
+    linux_shows: str  # local time Linux displays after booting from this RTC
+    windows_shows: str  # local time Windows displays after booting from this RTC
+
+
+def dual_boot(true_epoch: int, zone: tzinfo) -> list[DualBootStep]:
+    """Windows keeps the RTC in local time, Linux (``UTC`` in /etc/adjtime) in UTC.
+
+    Each boots from the RTC the other wrote, and shows the wrong time until NTP corrects it;
+    then it writes its own convention back (Linux: NTP + the kernel's 11-minute RTC sync)."""
+    fmt = "%Y-%m-%d %H:%M"
+
+    def shown(rtc_value: datetime, mode: str) -> str:
+        return datetime.fromtimestamp(rtc_to_system(rtc_value, mode, zone), zone).strftime(fmt)
+
+    by_windows = system_to_rtc(true_epoch, "LOCAL", zone)
+    by_linux = system_to_rtc(true_epoch, "UTC", zone)
+    truth = datetime.fromtimestamp(true_epoch, zone).strftime(fmt)
+    return [
+        DualBootStep("the true local time", "-", truth, truth),
+        DualBootStep(
+            "Windows shut down last (RTC in local time)",
+            by_windows.strftime(fmt),
+            shown(by_windows, "UTC"),
+            shown(by_windows, "LOCAL"),
+        ),
+        DualBootStep(
+            "Linux synced by NTP and wrote the RTC (UTC)",
+            by_linux.strftime(fmt),
+            shown(by_linux, "UTC"),
+            shown(by_linux, "LOCAL"),
+        ),
+    ]
