@@ -45,24 +45,59 @@ class Answer:
     error: str | None = None
 
 
+def _probe() -> str:
+    return str(
+        build_go_probe(
+            "cronnext",
+            "github.com/robfig/cron/v3",
+            "github.com/robfig/cron",
+            "golang-github-robfig-cron-dev",
+        )
+    )
+
+
+def _line(q: Query) -> str:
+    return json.dumps({"spec": q.spec, "from": q.start, "n": q.n, "loc": q.loc}) + "\n"
+
+
+def _answer(line: str) -> Answer:
+    d = json.loads(line)
+    return Answer(tuple(d.get("times") or ()), bool(d.get("zero")), d.get("error"))
+
+
 def robfig_next(queries: list[Query]) -> list[Answer]:
     """The library's answers, in order; LabUnavailable when Go or the package is missing."""
-    exe = build_go_probe(
-        "cronnext",
-        "github.com/robfig/cron/v3",
-        "github.com/robfig/cron",
-        "golang-github-robfig-cron-dev",
-    )
-    lines = "".join(
-        json.dumps({"spec": q.spec, "from": q.start, "n": q.n, "loc": q.loc}) + "\n"
-        for q in queries
-    )
-    out = subprocess.run([str(exe)], input=lines, capture_output=True, text=True, check=True)
-    answers = []
-    for line in out.stdout.splitlines():
-        d = json.loads(line)
-        answers.append(Answer(tuple(d.get("times") or ()), bool(d.get("zero")), d.get("error")))
-    return answers
+    lines = "".join(_line(q) for q in queries)
+    out = subprocess.run([_probe()], input=lines, capture_output=True, text=True, check=True)
+    return [_answer(line) for line in out.stdout.splitlines()]
+
+
+class RobfigProbe:
+    """One long-running probe answering a query at a time (for property tests, where the
+    generator asks one question per example): a line in, a line out."""
+
+    def __init__(self) -> None:
+        self._proc = subprocess.Popen(
+            [_probe()],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+        )
+
+    def ask(self, q: Query) -> Answer:
+        """The library's answer to one query."""
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write(_line(q))
+        self._proc.stdin.flush()
+        return _answer(self._proc.stdout.readline())
+
+    def close(self) -> None:
+        """End the probe (closing its stdin ends its read loop)."""
+        if self._proc.stdin is not None:
+            self._proc.stdin.close()
+        self._proc.wait(timeout=10)
 
 
 def model_answer(q: Query) -> Answer:

@@ -14,8 +14,9 @@ from typing import Any
 
 import yaml
 
+from infranotes.cronjob import gostd
 from infranotes.cronjob.controller import POLICIES, CronJobSpec, Status
-from infranotes.cronjob.schedule import ScheduleError, find_zone, parse_schedule
+from infranotes.cronjob.schedule import ScheduleError, parse_schedule
 from infranotes.errors import ParseError
 
 _WORDS = {
@@ -95,8 +96,10 @@ def _validate_time_zone(tz: str) -> list[str]:
             f'{path}: Invalid value: "{tz}": timeZone must be an explicit time zone as '
             "defined in https://www.iana.org/time-zones"
         ]
-    if find_zone(tz) is None:
-        return [f'{path}: Invalid value: "{tz}": unknown time zone {tz}']
+    try:  # the message is LoadLocation's own ("is a directory", "unknown time zone X", ...)
+        gostd.load_location(tz)
+    except gostd.GoError as exc:
+        return [f'{path}: Invalid value: "{tz}": {exc}']
     return []
 
 

@@ -140,7 +140,7 @@ def next_table(specs: list[str], start: int, zone: str = "UTC", n: int = 3) -> T
             rows.append((spec, f"rejected by the API server: {exc}", "-"))
             continue
         times = [] if s.next(start, tz) is None else next_times(s, start, n, tz)
-        out_tz = ZoneInfo(s.zone) if s.zone else tz
+        out_tz = s.location() or tz
         shown = ", ".join(
             dt.datetime.fromtimestamp(t, out_tz).strftime("%a %Y-%m-%d %H:%M %Z") for t in times
         )

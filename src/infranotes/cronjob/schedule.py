@@ -21,11 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from itertools import pairwise
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from infranotes.cronjob import gostd
 from infranotes.errors import ParseError
 
 EPOCH = dt.date(1970, 1, 1).toordinal()
@@ -51,17 +51,6 @@ DESCRIPTORS = {
     "@midnight": "0 0 * * *",
     "@hourly": "0 * * * *",
 }
-# Go time.ParseDuration units, in nanoseconds (time/format.go unitMap).
-_UNITS = {
-    "ns": 1,
-    "us": 1_000,
-    "µs": 1_000,
-    "μs": 1_000,
-    "ms": 1_000_000,
-    "s": 1_000_000_000,
-    "m": 60_000_000_000,
-    "h": 3_600_000_000_000,
-}
 _INT64_MAX = (1 << 63) - 1
 _YEAR_LIMIT = 5  # robfig gives up (returns the zero time) after five years
 
@@ -76,22 +65,18 @@ class ScheduleError(ParseError):
         return self.message
 
 
-def _go_quote(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _atoi(expr: str) -> int:
     """robfig ``mustParseInt``: Go's ``strconv.Atoi`` (optional sign, decimal), then >= 0."""
     if not re.fullmatch(r"[+-]?[0-9]+", expr):
         raise ScheduleError(
-            f"failed to parse int from {expr}: strconv.Atoi: parsing {_go_quote(expr)}: "
+            f"failed to parse int from {expr}: strconv.Atoi: parsing {gostd.strconv_quote(expr)}: "
             "invalid syntax"
         )
     n = int(expr)
     if not -_INT64_MAX - 1 <= n <= _INT64_MAX:
         raise ScheduleError(
-            f"failed to parse int from {expr}: strconv.Atoi: parsing {_go_quote(expr)}: "
-            "value out of range"
+            f"failed to parse int from {expr}: strconv.Atoi: parsing "
+            f"{gostd.strconv_quote(expr)}: value out of range"
         )
     if n < 0:
         raise ScheduleError(f"negative number ({n}) not allowed: {expr}")
@@ -99,8 +84,9 @@ def _atoi(expr: str) -> int:
 
 
 def _int_or_name(expr: str, names: dict[str, int]) -> int:
-    if names and expr.lower() in names:
-        return names[expr.lower()]
+    # parser.go parseIntOrName (l. 323): names[strings.ToLower(expr)], Go's simple case mapping
+    if names and gostd.to_lower(expr) in names:
+        return names[gostd.to_lower(expr)]
     return _atoi(expr)
 
 
@@ -153,40 +139,11 @@ def _field(text: str, lo: int, hi: int, names: dict[str, int]) -> int:
 
 
 def go_duration_ns(text: str) -> int:
-    """Go's ``time.ParseDuration`` in nanoseconds, with Go's error messages."""
-    orig, s = text, text
-    neg = False
-    if s[:1] in ("-", "+"):
-        neg, s = s[0] == "-", s[1:]
-    if s == "0":
-        return 0
-    if s == "":
-        raise ScheduleError(f"time: invalid duration {_go_quote(orig)}")
-    total = Decimal(0)
-    while s:
-        m = re.match(r"([0-9]*)(\.[0-9]*)?", s)
-        assert m is not None  # the pattern can match the empty string
-        whole, frac = m.group(1), m.group(2) or ""
-        if not whole and frac in ("", "."):
-            raise ScheduleError(f"time: invalid duration {_go_quote(orig)}")
-        s = s[m.end() :]
-        u = re.match(r"[^0-9.]*", s)
-        unit = u.group(0) if u else ""
-        if not unit:
-            raise ScheduleError(f"time: missing unit in duration {_go_quote(orig)}")
-        if unit not in _UNITS:
-            raise ScheduleError(
-                f"time: unknown unit {_go_quote(unit)} in duration {_go_quote(orig)}"
-            )
-        s = s[len(unit) :]
-        try:
-            total += Decimal((whole or "0") + (frac if frac != "." else "")) * _UNITS[unit]
-        except InvalidOperation:  # pragma: no cover - the regex admits only digits
-            raise ScheduleError(f"time: invalid duration {_go_quote(orig)}") from None
-        if total > _INT64_MAX:
-            raise ScheduleError(f"time: invalid duration {_go_quote(orig)}")
-    ns = int(total)  # Go truncates the fraction toward zero
-    return -ns if neg else ns
+    """Go's ``time.ParseDuration`` in nanoseconds, with Go's error messages (see gostd)."""
+    try:
+        return gostd.parse_duration(text)
+    except gostd.GoError as exc:
+        raise ScheduleError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -216,7 +173,11 @@ class Schedule:
         controller runs in, used unless the schedule carries its own ``TZ=``."""
         if self.every is not None:
             return t + self.every  # ConstantDelaySchedule.Next ignores every location
-        return spec_next(self, t, ZoneInfo(self.zone) if self.zone else tz)
+        return spec_next(self, t, self.location() or tz)
+
+    def location(self) -> ZoneInfo | None:
+        """The ``TZ=`` zone as Go's ``time.LoadLocation`` loads it (None: no prefix)."""
+        return gostd.load_location(self.zone) if self.zone else None
 
 
 def _offset(u: int, tz: ZoneInfo) -> int:
@@ -308,21 +269,25 @@ def spec_next(s: Schedule, t: int, tz: ZoneInfo) -> int | None:
 
 
 def find_zone(name: str) -> ZoneInfo | None:
-    """The zone called ``name``, or None when tzdata has no such zone (or the name is not one)."""
+    """The zone Go's ``time.LoadLocation`` loads for ``name``; None where it fails (and for
+    "Local", which names the process's zone rather than one in tzdata)."""
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return gostd.load_location(name)
+    except gostd.GoError:
         return None
 
 
 def _load_zone(name: str) -> str | None:
-    """Go's ``time.LoadLocation``: "" and "UTC" are UTC, "Local" the process zone (None)."""
+    """Go's ``time.LoadLocation``: "" and "UTC" are UTC, "Local" the process zone (None);
+    the error text is Go's (parser.go l. 99-100 wraps it as "provided bad location")."""
     if name in ("", "UTC"):
         return "UTC"
     if name == "Local":
         return None
-    if find_zone(name) is None:
-        raise ScheduleError(f"provided bad location {name}: unknown time zone {name}")
+    try:
+        gostd.load_location(name)
+    except gostd.GoError as exc:
+        raise ScheduleError(f"provided bad location {name}: {exc}") from None
     return name
 
 
@@ -336,9 +301,10 @@ def parse_schedule(spec: str) -> Schedule:
         if " " not in spec:
             # spec[eq+1:i] with i == -1: robfig panics (slice bounds out of range)
             raise ScheduleError(f"no schedule after the time zone prefix: {spec}")
+        # parser.go l. 97-102: i = the first ASCII space, then strings.TrimSpace(spec[i:])
         head, _, rest = spec.partition(" ")
         zone = _load_zone(head.split("=", 1)[1])
-        spec = rest.strip()
+        spec = gostd.trim_space(rest)
     if spec.startswith("@"):
         if spec.startswith("@every "):
             try:
@@ -350,7 +316,7 @@ def parse_schedule(spec: str) -> Schedule:
         if spec not in DESCRIPTORS:
             raise ScheduleError(f"unrecognized descriptor: {spec}")
         spec = DESCRIPTORS[spec]
-    fields = spec.split()
+    fields = gostd.fields(spec)  # parser.go l. 114 strings.Fields: unicode.IsSpace only
     if len(fields) != 5:
         raise ScheduleError(f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]")
     bits = [_field(f, lo, hi, names) for f, (lo, hi, names) in zip(fields, BOUNDS, strict=True)]
