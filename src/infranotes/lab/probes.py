@@ -14,7 +14,12 @@ from pathlib import Path
 
 from infranotes.errors import LabUnavailable
 
-COMPILERS = {"glibc": ("gcc", []), "musl": ("musl-gcc", ["-static"])}
+COMPILERS = {
+    "glibc": ("gcc", []),
+    "musl": ("musl-gcc", ["-static"]),
+    # for chroot roots that hold no shared libraries (the zone doctor's oracle)
+    "glibc-static": ("gcc", ["-static"]),
+}
 
 
 def _cache_dir() -> Path:

@@ -1,13 +1,19 @@
 """Which zone a process uses, given a root filesystem and its environment, per libc.
 
 glibc 2.36 (``time/tzset.c``, ``time/tzfile.c``): ``TZ`` unset → ``/etc/localtime``; ``TZ``
-empty → UTC; otherwise a leading ``:`` is dropped, the value is tried as a file (absolute, or
-under ``TZDIR``, default ``/usr/share/zoneinfo``) and, failing that, parsed as a POSIX string
-— so ``Asia/Nowhere`` becomes a zone named ``Asia`` at UTC+0. musl 1.2.3
-(``src/time/__tz.c``): only a value starting with ``:`` or containing ``/`` (before any ``,``)
-is a file, searched in fixed directories (``TZDIR`` is ignored); a file that cannot be read
-means UTC; anything else is a POSIX string. Neither libc reads ``/etc/timezone``. The
-behaviours are oracle-tested against ``date`` and a musl-built probe.
+empty → the zone file ``Universal`` (``tzset_internal``); otherwise a leading ``:`` is
+dropped, the value is tried as a file (absolute, or under ``TZDIR``, default
+``/usr/share/zoneinfo``) and, failing that, parsed as a POSIX string — so ``Asia/Nowhere``
+becomes a zone named ``Asia`` at UTC+0, and a rule-less ``AAA5BBB`` takes its transitions
+from ``posixrules``. musl 1.2.3 (``src/time/__tz.c`` ``do_tzset``): letters followed by an
+offset (or named UTC/GMT) are a POSIX string; anything else is a file, searched in fixed
+directories (``TZDIR`` is ignored), and a file that cannot be read means UTC. Neither libc
+reads ``/etc/timezone``.
+
+The abbreviation, offset and DST flag a program sees come from literal ports of both
+libraries' code (:mod:`~infranotes.timekeeping.libcsim`), so a damaged file reads as the libc
+reads it; the warnings say why. Checked in chroot roots against static glibc and musl probes
+(``tests/oracles/test_timezone_oracle.py``).
 """
 
 from __future__ import annotations
@@ -19,14 +25,19 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from infranotes.errors import ParseError
-from infranotes.timekeeping.posixtz import PosixTZ, Rule, parse_posix_tz
-from infranotes.timekeeping.tzif import TZif, parse_tzif
+from infranotes.timekeeping.libcsim import (
+    MUSL_SEARCH,
+    Reader,
+    glibc_localtime,
+    glibc_reads,
+    musl_localtime,
+    musl_posix_form,
+    musl_reads,
+)
+from infranotes.timekeeping.posixtz import PosixTZ, parse_posix_tz
+from infranotes.timekeeping.tzif import parse_tzif
 
 ZONEINFO = "/usr/share/zoneinfo"
-MUSL_SEARCH = ("/usr/share/zoneinfo/", "/share/zoneinfo/", "/etc/zoneinfo/")
-# glibc without rules in a TZ string uses the "posixrules" file (America/New_York in tzdata);
-# since 2007 that is the US rule, second Sunday of March to first Sunday of November.
-US_RULES = (Rule("M", 0, 3, 2), Rule("M", 0, 11, 1))
 
 
 @dataclass(frozen=True)
@@ -120,24 +131,205 @@ def same_content(root: Path, data: bytes, zoneinfo: str = ZONEINFO) -> tuple[str
     return tuple(sorted(hits))
 
 
-def _read_tzif(path: Path | None) -> TZif | None:
-    if path is None or not path.is_file():
-        return None
-    data = path.read_bytes()
+def _reader(root: Path) -> Reader:
+    """Bytes of a path as a process chrooted to ``root`` would open it (None: cannot)."""
+
+    def read(path: str) -> bytes | None:
+        p = resolve_in_root(root, path)
+        if p is None or not p.is_file():
+            return None
+        try:
+            return p.read_bytes()
+        except OSError:
+            return None
+
+    return read
+
+
+def _damage(data: bytes) -> str | None:
+    """Why the strict RFC 8536 reader refuses these bytes; None when it accepts them."""
     try:
-        return parse_tzif(data, str(path))
+        parse_tzif(data)
+    except ParseError as exc:
+        return exc.message
+    return None
+
+
+def _usable(data: bytes, libc: str) -> bool:
+    """Whether the libc loads this file at all (glibc's checks, or musl's size and magic)."""
+    return glibc_reads(data) if libc == "glibc" else musl_reads(data)
+
+
+def _file_verdict(label: str, data: bytes, libc: str, warnings: list[str]) -> bool:
+    """True when ``libc`` uses the file; warns when the file is damaged or refused."""
+    why = _damage(data)
+    if not _usable(data, libc):
+        what = "not a TZif file" if data[:4] != b"TZif" else f"a TZif file {libc} refuses ({why})"
+        warnings.append(f"{label} is {what}: UTC is used")
+        return False
+    if why is not None:
+        warnings.append(
+            f"{label} is damaged ({why}) but {libc} still uses it: the values below are "
+            f"what {libc} makes of it, not the zone's"
+        )
+    return True
+
+
+def _localtime(root: Path, libc: str, warnings: list[str]) -> tuple[str | None, str, tuple]:
+    """(zone, source, same-content names) when TZ is unset: /etc/localtime."""
+    link = root / "etc" / "localtime"
+    data = _reader(root)("/etc/localtime")
+    if link.is_symlink():
+        target = os.readlink(link)
+        if data is None:
+            warnings.append(
+                f"/etc/localtime points to {target}, which does not exist or is not a "
+                "TZif file: UTC is used"
+            )
+            return None, "default (UTC)", ()
+        if not _file_verdict(f"/etc/localtime -> {target}", data, libc, warnings):
+            return None, "default (UTC)", ()
+        return zone_name_from_link(target), f"/etc/localtime -> {target} (symlink)", ()
+    if data is None:
+        warnings.append("/etc/localtime is missing: UTC is used (install tzdata and link a zone)")
+        return None, "default (UTC)", ()
+    if not _file_verdict("/etc/localtime", data, libc, warnings):
+        return None, "default (UTC)", ()
+    same = same_content(root, data)
+    if same:
+        warnings.append(
+            "/etc/localtime is a copy, not a symlink: the zone name is lost (same "
+            f"content as {', '.join(same[:4])}) and a tzdata update will not reach it"
+        )
+    else:
+        warnings.append(
+            "/etc/localtime is a copy that matches no zone file here: stale after a "
+            "tzdata update, or from another tzdata release"
+        )
+    return (same[0] if len(same) == 1 else None), "/etc/localtime (a copy)", same
+
+
+def diagnose(root: Path, env: Mapping[str, str], libc: str = "glibc", at: int = 0) -> ZoneState:
+    """The zone a process started with ``env`` inside ``root`` uses, evaluated at ``at``.
+
+    Which file or string is used, and the warnings, come from the resolution rules above;
+    the abbreviation, offset and DST flag are what the libc's own code computes
+    (:mod:`~infranotes.timekeeping.libcsim`), empty names and garbage included."""
+    if libc not in ("glibc", "musl"):
+        raise ParseError(f"unknown libc {libc!r}", source="--libc", expected="glibc or musl")
+    warnings: list[str] = []
+    tz = env.get("TZ")
+    same: tuple = ()
+    if tz is None:
+        zone, source, same = _localtime(root, libc, warnings)
+    elif libc == "glibc":
+        zone, source = _glibc_tz(root, tz, env, warnings)
+    else:
+        zone, source = _musl_tz(root, tz, env, warnings)
+    read = _reader(root)
+    if libc == "glibc":
+        local = glibc_localtime(tz, read, at, env.get("TZDIR") or None)
+    else:
+        local = musl_localtime(tz, read, at)
+    warnings += [f"{libc}: {note}" for note in local.notes]
+    if local.abbr == "" and not any("empty name" in w for w in warnings):
+        warnings.append(f'{libc} gives an empty zone name here (tm_zone is "")')
+    state = ZoneState(
+        zone, source, local.abbr, local.gmtoff, local.isdst, at, libc, tuple(warnings), same
+    )
+    _timezone_file_warning(root, state, warnings)
+    return ZoneState(
+        state.zone,
+        state.source,
+        state.abbreviation,
+        state.utc_offset_seconds,
+        state.isdst,
+        at,
+        libc,
+        tuple(dict.fromkeys(warnings)),
+        state.same_content_as,
+    )
+
+
+def _glibc_tz(
+    root: Path, tz: str, env: Mapping[str, str], warnings: list[str]
+) -> tuple[str | None, str]:
+    """glibc: TZ="" is the file Universal; a leading ':' is dropped; a file, else POSIX."""
+    read = _reader(root)
+    tzdir = env.get("TZDIR") or ZONEINFO
+    if env.get("TZDIR"):
+        warnings.append(f"TZDIR={env['TZDIR']}: glibc looks for zones there (musl does not)")
+    if tz == "":
+        path = f"{tzdir.rstrip('/')}/Universal"
+        data = read(path)
+        if data is not None and _file_verdict(path, data, "glibc", warnings):
+            return "Universal", f"TZ is empty: glibc reads the zone file {path}"
+        warnings.append(
+            f"TZ is empty and {path} cannot be used: glibc reads 'Universal' as a POSIX TZ "
+            "string, a zone named 'Universal' at UTC+0"
+        )
+        return None, "TZ is empty (POSIX string 'Universal')"
+    value = tz[1:] if tz.startswith(":") else tz
+    if value == "":
+        return "UTC", "TZ=':' : UTC"
+    path = value if value.startswith("/") else f"{tzdir.rstrip('/')}/{value}"
+    data = read(path)
+    if data is not None:
+        if _file_verdict(path, data, "glibc", warnings):
+            name = value if not value.startswith("/") else zone_name_from_link(value)
+            return name, f"TZ={tz} (zone file {path})"
+        warnings.append(f"TZ={tz}: glibc then reads the value as a POSIX TZ string")
+    posix = _glibc_posix_fallback(value)
+    if not _is_clean_posix(value):
+        warnings.append(
+            f"TZ={tz}: no zone file {path}; glibc read it as a POSIX TZ string, "
+            f"so the zone is '{posix.std}' at UTC{_fmt(posix.std_offset)}"
+        )
+    return None, f"TZ={tz} (POSIX string)"
+
+
+def _musl_tz(
+    root: Path, tz: str, env: Mapping[str, str], warnings: list[str]
+) -> tuple[str | None, str]:
+    """musl: TZ="" is "UTC"; letters then an offset (or UTC/GMT) are POSIX, else a file."""
+    read = _reader(root)
+    if "TZDIR" in env:
+        warnings.append("musl ignores TZDIR")
+    s = tz or "UTC"
+    if not musl_posix_form(s):
+        value = s[1:] if s.startswith(":") else s
+        data, path = None, value
+        if value.startswith(("/", ".")):
+            data = read(value)
+        elif "." not in value and len(value.encode()) <= 255:
+            for base in MUSL_SEARCH:
+                path = base + value
+                data = read(path)
+                if data is not None:
+                    break
+        if data is None:
+            warnings.append(f"TZ={tz}: musl found no zone file: UTC is used")
+            return None, "default (UTC)"
+        if not _file_verdict(path, data, "musl", warnings):
+            return None, "default (UTC)"
+        return value, f"TZ={tz} (zone file {path})"
+    try:
+        posix = parse_posix_tz(s, source="TZ")
     except ParseError:
-        return None
-
-
-def _from_posix(tz: PosixTZ, libc: str, at: int) -> tuple[int, bool, str]:
-    if tz.dst is not None and tz.start is None and libc == "glibc":
-        tz = PosixTZ(tz.text, tz.std, tz.std_offset, tz.dst, tz.dst_offset, *US_RULES)
-    return tz.evaluate(at)
+        warnings.append(
+            f"TZ={tz} is not a valid POSIX TZ string; musl reads whatever prefix it can"
+        )
+        return None, f"TZ={tz} (POSIX string)"
+    if posix.dst and posix.start is None:
+        warnings.append(
+            f"TZ={tz} names a DST zone without rules: musl applies DST all year "
+            "(glibc would load the zone file of that name, or take posixrules)"
+        )
+    return (None if tz else "UTC"), (f"TZ={tz} (POSIX string)" if tz else "TZ is empty: UTC")
 
 
 def _glibc_posix_fallback(value: str) -> PosixTZ:
-    """glibc's __tzset_parse_tz: whatever prefix parses (a name alone means offset 0)."""
+    """glibc's __tzset_parse_tz, for the warning: the name and offset of the parsed prefix."""
     try:
         return parse_posix_tz(value, source="TZ")
     except ParseError:
@@ -153,155 +345,6 @@ def _glibc_posix_fallback(value: str) -> PosixTZ:
     if len(name) < 3:
         name = ""
     return PosixTZ(value, name, 0)
-
-
-def _state(
-    libc: str,
-    at: int,
-    zone: str | None,
-    source: str,
-    tzif: TZif | None = None,
-    posix: PosixTZ | None = None,
-    warnings: list[str] | None = None,
-    same: tuple[str, ...] = (),
-) -> ZoneState:
-    if tzif is not None:
-        lt = tzif.at(at)
-        off, dst, abbr = lt.utoff, lt.isdst, lt.abbr
-    elif posix is not None:
-        off, dst, abbr = _from_posix(posix, libc, at)
-    else:
-        off, dst, abbr = 0, False, "UTC"
-    return ZoneState(zone, source, abbr, off, dst, at, libc, tuple(warnings or ()), same)
-
-
-def diagnose(root: Path, env: Mapping[str, str], libc: str = "glibc", at: int = 0) -> ZoneState:
-    """The zone a process started with ``env`` inside ``root`` uses, evaluated at ``at``."""
-    if libc not in ("glibc", "musl"):
-        raise ParseError(f"unknown libc {libc!r}", source="--libc", expected="glibc or musl")
-    warnings: list[str] = []
-    tz = env.get("TZ")
-    state = _diagnose(root, tz, env, libc, at, warnings)
-    _timezone_file_warning(root, state, warnings)
-    return ZoneState(
-        state.zone,
-        state.source,
-        state.abbreviation,
-        state.utc_offset_seconds,
-        state.isdst,
-        at,
-        libc,
-        tuple(warnings),
-        state.same_content_as,
-    )
-
-
-def _localtime(root: Path, libc: str, at: int, warnings: list[str], source: str) -> ZoneState:
-    link = root / "etc" / "localtime"
-    if link.is_symlink():
-        target = os.readlink(link)
-        name = zone_name_from_link(target)
-        tzif = _read_tzif(resolve_in_root(root, "/etc/localtime"))
-        if tzif is None:
-            warnings.append(
-                f"/etc/localtime points to {target}, which does not exist or is not a "
-                "TZif file: UTC is used"
-            )
-            return _state(libc, at, None, "default (UTC)", warnings=warnings)
-        return _state(libc, at, name, f"{source} -> {target} (symlink)", tzif)
-    if not link.exists():
-        warnings.append("/etc/localtime is missing: UTC is used (install tzdata and link a zone)")
-        return _state(libc, at, None, "default (UTC)", warnings=warnings)
-    tzif = _read_tzif(link)
-    if tzif is None:
-        warnings.append("/etc/localtime is not a TZif file: UTC is used")
-        return _state(libc, at, None, "default (UTC)", warnings=warnings)
-    same = same_content(root, link.read_bytes())
-    if same:
-        warnings.append(
-            "/etc/localtime is a copy, not a symlink: the zone name is lost (same "
-            f"content as {', '.join(same[:4])}) and a tzdata update will not reach it"
-        )
-    else:
-        warnings.append(
-            "/etc/localtime is a copy that matches no zone file here: stale after a "
-            "tzdata update, or from another tzdata release"
-        )
-    return _state(
-        libc, at, same[0] if len(same) == 1 else None, f"{source} (a copy)", tzif, same=same
-    )
-
-
-def _diagnose(
-    root: Path, tz: str | None, env: Mapping[str, str], libc: str, at: int, warnings: list[str]
-) -> ZoneState:
-    if tz is None:
-        return _localtime(root, libc, at, warnings, "/etc/localtime")
-    if libc == "glibc":
-        if tz == "":
-            return _state(libc, at, "UTC", "TZ is empty: UTC")
-        value = tz[1:] if tz.startswith(":") else tz
-        if value == "":
-            return _state(libc, at, "UTC", "TZ=':' : UTC")
-        if value.startswith("/"):
-            path = value
-        else:
-            tzdir = env.get("TZDIR") or ZONEINFO
-            path = f"{tzdir.rstrip('/')}/{value}"
-            if env.get("TZDIR"):
-                warnings.append(
-                    f"TZDIR={env['TZDIR']}: glibc looks for zones there (musl does not)"
-                )
-        tzif = _read_tzif(resolve_in_root(root, path))
-        if tzif is not None:
-            return _state(
-                libc,
-                at,
-                value if not value.startswith("/") else zone_name_from_link(value),
-                f"TZ={tz} (zone file {path})",
-                tzif,
-            )
-        posix = _glibc_posix_fallback(value)
-        if not _is_clean_posix(value):
-            warnings.append(
-                f"TZ={tz}: no zone file {path}; glibc read it as a POSIX TZ string, "
-                f"so the zone is '{posix.std}' at UTC{_fmt(posix.std_offset)}"
-            )
-        return _state(libc, at, None, f"TZ={tz} (POSIX string)", posix=posix, warnings=warnings)
-    # musl
-    if tz == "":
-        return _state(libc, at, "UTC", "TZ is empty: UTC")
-    comma = tz.find(",")
-    slash = tz.find("/")
-    if tz.startswith(":") or (slash >= 0 and (comma < 0 or slash < comma)):
-        value = tz[1:] if tz.startswith(":") else tz
-        if "TZDIR" in env:
-            warnings.append("musl ignores TZDIR")
-        tzif = None
-        path = value
-        if value.startswith(("/", ".")):
-            tzif = _read_tzif(resolve_in_root(root, value))
-        elif "." not in value and value:
-            for base in MUSL_SEARCH:
-                path = base + value
-                tzif = _read_tzif(resolve_in_root(root, path))
-                if tzif is not None:
-                    break
-        if tzif is None:
-            warnings.append(f"TZ={tz}: musl found no zone file: UTC is used")
-            return _state(libc, at, None, "default (UTC)", warnings=warnings)
-        return _state(libc, at, value, f"TZ={tz} (zone file {path})", tzif)
-    try:
-        posix = parse_posix_tz(tz, source="TZ")
-    except ParseError:
-        warnings.append(f"TZ={tz} is neither a zone file nor a POSIX string musl can read: UTC")
-        return _state(libc, at, None, "default (UTC)", warnings=warnings)
-    if posix.dst and posix.start is None:
-        warnings.append(
-            f"TZ={tz} names a DST zone without rules: musl applies DST all year "
-            "(glibc would load the zone file of that name)"
-        )
-    return _state(libc, at, None, f"TZ={tz} (POSIX string)", posix=posix, warnings=warnings)
 
 
 def _is_clean_posix(value: str) -> bool:
