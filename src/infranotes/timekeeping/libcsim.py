@@ -40,7 +40,8 @@ musl 1.2.3 (``src/time/__tz.c`` ``do_tzset``, ``scan_trans``, ``__secs_to_zone``
   empty footer (the ``right/`` zones) makes everything after the last transition UTC with
   an empty name. A file not ending in ``\\n`` has no rules at all: after the last
   transition the first standard and first DST types apply with day-0 rules, which puts
-  most of every year in DST.
+  most of every year in DST; and a standard offset east of UT comes out as
+  ``utoff - 2**32`` (``__timezone = -zi_read32(p)`` negates an unsigned value).
 * ``getname`` takes any number of letters (even none) up to TZNAME_MAX (6), so ``TZ=A5``
   is a zone named ``A``; ``std offset dst`` with no rule is DST all year.
 """
@@ -221,13 +222,15 @@ def _parse_rule(s: str, pos: int, which: int, rule: _Rule) -> int | None:
         rule.d, pos = int(m.group(1)), m.end()
     elif c == "M":
         rule.type = "M"
-        m = re.compile(r"M(\d+)\.(\d+)\.(\d+)").match(s, pos)
-        if not m:
+        # sscanf("M%hu.%hu.%hu%n"): the fields matched before a mismatch are stored
+        got = re.compile(r"M(?:\s*(\d+)(?:\.\s*(\d+)(?:\.\s*(\d+))?)?)?").match(s, pos)
+        assert got is not None
+        vals = [int(g) & 0xFFFF for g in got.groups() if g is not None]
+        for attr, v in zip(("m", "n", "d"), vals, strict=False):
+            setattr(rule, attr, v)
+        if len(vals) != 3 or not (1 <= rule.m <= 12 and 1 <= rule.n <= 5 and rule.d <= 6):
             return None
-        rule.m, rule.n, rule.d = (int(g) & 0xFFFF for g in m.groups())
-        if not (1 <= rule.m <= 12 and 1 <= rule.n <= 5 and rule.d <= 6):
-            return None
-        pos = m.end()
+        pos = got.end()
     elif c == "":
         rule.type = "M"
         rule.m, rule.n, rule.d = (3, 2, 0) if which == 0 else (11, 1, 0)
@@ -690,12 +693,15 @@ def musl_localtime(tz: str | None, read: Reader, at: int) -> Local:
             )
             name0 = name1 = None
             for p in range(types, abbrevs, 6):
+                # __timezone (a long) = -zi_read32(p), a negated uint32_t: east of UT it
+                # wraps to 2**32 - utoff; dst_off is an int, so it wraps back to -utoff.
+                neg = -zi.u32(p) & 0xFFFFFFFF
                 if not zi.byte(p + 4) and name0 is None:
                     name0 = zi.cstr(abbrevs + zi.byte(p + 5))
-                    timezone = -zi.s32(p)
+                    timezone = neg
                 if zi.byte(p + 4) and name1 is None:
                     name1 = zi.cstr(abbrevs + zi.byte(p + 5))
-                    dst_off = -zi.s32(p)
+                    dst_off = neg - (1 << 32) if neg >> 31 else neg
                     daylight = 1
             if name0 is None:
                 name0 = name1

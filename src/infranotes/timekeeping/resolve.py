@@ -232,6 +232,11 @@ def diagnose(root: Path, env: Mapping[str, str], libc: str = "glibc", at: int = 
     else:
         local = musl_localtime(tz, read, at)
     warnings += [f"{libc}: {note}" for note in local.notes]
+    if not -89999 <= local.gmtoff <= 93599:
+        warnings.append(
+            f"{libc} reports a UTC offset of {local.gmtoff} s, which no zone has "
+            "(RFC 8536 allows -89999..93599): a program's local times will be garbage"
+        )
     if local.abbr == "" and not any("empty name" in w for w in warnings):
         warnings.append(f'{libc} gives an empty zone name here (tm_zone is "")')
     state = ZoneState(
