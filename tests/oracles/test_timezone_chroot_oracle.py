@@ -14,8 +14,10 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from infranotes.timekeeping.chroot import Root, ask_libcs, build
+from infranotes.timekeeping.chroot import Root, as_printed, ask_libcs, build, zone_bytes
 from infranotes.timekeeping.resolve import diagnose
 
 from .timezone_cases import EPOCHS, GROUPS
@@ -104,3 +106,67 @@ def test_doctor_warns_at_the_edges(answers: dict) -> None:
             top, _ = answers[root.name]
             d = diagnose(top, root.env, "musl", EPOCHS[3])
             assert d.warnings, root.name
+
+
+# ----------------------------------------------------------------- properties (hypothesis)
+# derandomized: the same examples every run, so CI cannot fail on a new draw
+PROPERTY = settings(
+    max_examples=120, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
+_name = st.text("ABXYZ", max_size=7).flatmap(lambda n: st.sampled_from([n, f"<{n}>", f"<{n}+1>"]))
+_off = st.sampled_from(["", "5", "-3", "+10", "0", "3:30", "-5:45:10", "25", "12:99"])
+_rule = st.sampled_from(
+    ["M3.2.0", "M11.1.0", "M10.5.0/3", "J60", "J365/25", "0", "300/-1", "M3.2", "J0", "x", ""]
+)
+_tail = st.sampled_from(["", ",", ",{},{}", ",{}"])
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if os.geteuid() != 0:
+        pytest.skip("chroot needs root")
+    return build(
+        Root("scratch", {"/usr/share/zoneinfo/posixrules": "copy:America/New_York"}),
+        tmp_path_factory.mktemp("tzprop"),
+    )
+
+
+def _check(top: Path, env: dict[str, str]) -> None:
+    real = ask_libcs(top, env, EPOCHS)
+    for libc in ("glibc", "musl"):
+        docs = [diagnose(top, env, libc, at) for at in EPOCHS]
+        warnings = " ".join(w for d in docs for w in d.warnings)
+        if real[libc][0][0] == "<crash>":
+            assert "SIGSEGV" in warnings, (env, libc)
+        elif "unpredictable" not in warnings and "earlier calls" not in warnings:
+            pred = [(as_printed(d.abbreviation), d.utc_offset_seconds, d.isdst) for d in docs]
+            assert pred == real[libc], (env, libc)
+
+
+@PROPERTY
+@given(
+    _name, _off, st.one_of(st.just(""), st.tuples(_name, _off).map("".join)), _tail, _rule, _rule
+)
+def test_property_tz_strings(
+    scratch: Path, std: str, off: str, dst: str, tail: str, r0: str, r1: str
+) -> None:
+    _check(scratch, {"TZ": std + off + dst + tail.format(r0, r1)})
+
+
+_ZONES = ("America/New_York", "Europe/Berlin", "Australia/Sydney", "Asia/Tokyo", "Etc/UTC")
+
+
+@PROPERTY
+@given(st.sampled_from(_ZONES), st.sampled_from(["cut", "cut-tail", "flip"]), st.data())
+def test_property_damaged_files(scratch: Path, zone: str, kind: str, data: st.DataObject) -> None:
+    raw = zone_bytes(zone)
+    if kind == "cut":
+        raw = raw[: data.draw(st.integers(0, len(raw)))]
+    elif kind == "cut-tail":
+        raw = raw[: len(raw) - data.draw(st.integers(1, 40))]
+    else:
+        b = bytearray(raw)
+        b[data.draw(st.integers(len(b) - 40, len(b) - 1))] = data.draw(st.integers(0, 255))
+        raw = bytes(b)
+    (scratch / "zone").write_bytes(raw)
+    _check(scratch, {"TZ": "/zone"})

@@ -74,15 +74,19 @@ def ask_libcs(top: Path, env: dict[str, str], epochs: tuple[int, ...]) -> dict[s
             [chroot, str(top), f"/{inside.name}", *map(str, epochs)],
             env=dict(env),
             capture_output=True,
-            text=True,
             timeout=20,
         )
         if proc.returncode != 0:
             out[libc] = [("<crash>", proc.returncode, False)] * len(epochs)
             continue
-        at = json.loads(proc.stdout)["at"]
+        at = json.loads(proc.stdout.decode("latin-1"))["at"]  # tm_zone bytes, one char each
         out[libc] = [(a["zone"], a["gmtoff"], bool(a["isdst"])) for a in at]
     return out
+
+
+def as_printed(abbr: str) -> str:
+    """A zone name as ``tzprobe`` prints it: it drops control characters, ``"`` and ``\\``."""
+    return "".join(c for c in abbr if c >= " " and c not in '"\\')
 
 
 # --------------------------------------------------------------------------- damage

@@ -76,6 +76,13 @@ class Local:
     gmtoff: int
     isdst: bool
     notes: tuple[str, ...] = ()  # which edge of the libc's code produced this
+    crashed: bool = False  # the libc faults (SIGSEGV) before localtime returns
+
+
+def _digit(c: str) -> bool:
+    """C's ``isdigit`` in the C locale (and ``c - '0' < 10U``): ASCII digits only, where
+    Python's ``str.isdigit`` also takes '¹' (a Latin-1 byte 0xB9 read as a character)."""
+    return len(c) == 1 and "0" <= c <= "9"
 
 
 def _isleap(y: int) -> bool:
@@ -147,7 +154,7 @@ def _scan_hu(s: str, i: int) -> tuple[list[int], int]:
             if s[pos : pos + 1] != ":":
                 break
             pos += 1
-        m = re.compile(r"\s*([+-]?)(\d+)").match(s, pos)
+        m = re.compile(r"\s*([+-]?)([0-9]+)", re.ASCII).match(s, pos)
         if not m:
             break
         v = int(m.group(2)) & 0xFFFF
@@ -188,7 +195,7 @@ def _parse_tzname(s: str, pos: int, rule: _Rule) -> int | None:
 
 def _parse_offset(s: str, pos: int, which: int, rules: list[_Rule]) -> int | None:
     c = s[pos : pos + 1]
-    if which == 0 and (c == "" or (c not in "+-" and not c.isdigit())):
+    if which == 0 and (c == "" or (c not in "+-" and not _digit(c))):
         return None
     sign = -1
     if c in ("+", "-"):
@@ -210,20 +217,22 @@ def _parse_rule(s: str, pos: int, which: int, rule: _Rule) -> int | None:
     if s[pos : pos + 1] == ",":
         pos += 1
     c = s[pos : pos + 1]
-    if c == "J" or (c.isdigit() and c.isascii()):
+    if c == "J" or _digit(c):
         rule.type = "J1" if c == "J" else "J0"
         if c == "J":
             pos += 1
-            if not s[pos : pos + 1].isdigit():
+            if not _digit(s[pos : pos + 1]):
                 return None
-        m = re.compile(r"\s*\+?(\d+)").match(s, pos)
+        m = re.compile(r"\s*\+?([0-9]+)", re.ASCII).match(s, pos)
         if not m or int(m.group(1)) > 365 or (rule.type == "J1" and int(m.group(1)) == 0):
             return None
         rule.d, pos = int(m.group(1)), m.end()
     elif c == "M":
         rule.type = "M"
         # sscanf("M%hu.%hu.%hu%n"): the fields matched before a mismatch are stored
-        got = re.compile(r"M(?:\s*(\d+)(?:\.\s*(\d+)(?:\.\s*(\d+))?)?)?").match(s, pos)
+        got = re.compile(r"M(?:\s*([0-9]+)(?:\.\s*([0-9]+)(?:\.\s*([0-9]+))?)?)?", re.ASCII).match(
+            s, pos
+        )
         assert got is not None
         vals = [int(g) & 0xFFFF for g in got.groups() if g is not None]
         for attr, v in zip(("m", "n", "d"), vals, strict=False):
@@ -305,8 +314,14 @@ class _GlibcFile:
     rule_dstoff: int
     default_names: tuple[str, str] | None = None
     notes: list[str] = field(default_factory=list)
+    # __tzfile_default for a rule-less footer (set by glibc_localtime: it needs the root)
+    posixrules: Callable[[_GlibcTZ], _GlibcFile | None] | None = None
 
     def name(self, idx: int) -> str:
+        # __tzstring(&zone_names[idx]): without a NUL the string runs on through the
+        # buffer that follows the designations (no leap records here: the footer text)
+        if b"\0" not in self.names[idx:] and self.tzspec is not None:
+            return _cstr(self.names + self.tzspec.encode("latin-1") + b"\0", idx)
         return _cstr(self.names, idx)
 
 
@@ -450,8 +465,22 @@ def _glibc_compute(f: _GlibcFile, t: int) -> tuple[str, int, bool]:
         ty = f.types[i]
         return f.name(ty[2]), ty[0], bool(ty[1])
     if t >= f.transitions[-1] and f.tzspec is not None:
-        st = _glibc_parse_tz(f.tzspec, None)
-        assert isinstance(st, _GlibcTZ)
+        st = _glibc_parse_tz(f.tzspec, f.posixrules)
+        if isinstance(st, _GlibcFile):
+            # __tzfile_default ran from inside __tzfile_compute: the process's zone state is
+            # now posixrules; this call still uses the footer's names and offsets with the
+            # zeroed rules (parse_rule never ran), later calls use the new state.
+            f.notes.append(STATEFUL)
+            st = _GlibcTZ(
+                [
+                    _Rule(n, o)
+                    for n, o in zip(
+                        st.default_names or ("", ""), (st.rule_stdoff, st.rule_dstoff), strict=True
+                    )
+                ]
+            )
+        if _unpredictable(st):
+            f.notes.append(UNPREDICTABLE)
         return _tz_compute(st, t)
     i = bisect.bisect_right(f.transitions, t)
     ty = f.types[f.idxs[i - 1]]
@@ -474,6 +503,7 @@ def glibc_localtime(tz: str | None, read: Reader, at: int, tzdir_env: str | None
         path = tz if tz.startswith("/") else f"{tzdir}/{tz}"
         f = _glibc_read(read(path))
     if f is not None:
+        f.posixrules = lambda s: _glibc_default(read, tzdir, s)
         abbr, off, dst = _glibc_compute(f, at)
         return Local(abbr, off, dst, tuple(notes + f.notes))
     if tz in ("", TZDEFAULT):
@@ -482,11 +512,33 @@ def glibc_localtime(tz: str | None, read: Reader, at: int, tzdir_env: str | None
     if isinstance(st, _GlibcFile):
         abbr, off, dst = _glibc_compute(st, at)
         return Local(abbr, off, dst, tuple(notes + st.notes))
+    if _unpredictable(st):
+        notes.append(UNPREDICTABLE)
     abbr, off, dst = _tz_compute(st, at)
     return Local(abbr, off, dst, tuple(notes))
 
 
+STATEFUL = (
+    "the footer names a DST zone without rules: glibc loads posixrules in the middle of "
+    "localtime and keeps it, so the answer after the last transition depends on earlier "
+    "calls in the same process (this is the first call's)"
+)
+UNPREDICTABLE = (
+    "a rule 'M' with no month number: glibc's compute_change reads __mon_yday[-1], memory "
+    "before its month table, so when DST starts or ends is unpredictable"
+)
+
+
+def _unpredictable(st: _GlibcTZ) -> bool:
+    """A failed ``Mm.w.d`` left month 0 (sscanf matched nothing): undefined behaviour."""
+    return any(r.type == "M" and r.m == 0 for r in st.rules)
+
+
 # --------------------------------------------------------------------------- musl
+class _Crash(Exception):
+    """musl touched memory outside the mapped file's pages: SIGSEGV in a real process."""
+
+
 class _Map:
     """A file mapped by ``__map_file``: reads past the end see zeros up to the page end."""
 
@@ -498,6 +550,8 @@ class _Map:
     def byte(self, i: int) -> int:
         if 0 <= i < len(self.data):
             return self.data[i]
+        if not 0 <= i < self.limit:
+            raise _Crash(f"reading offset {i} of a {len(self.data)}-byte file")
         self.overrun = True
         return 0
 
@@ -578,6 +632,17 @@ def _musl_getname(s: str, p: int) -> tuple[str, int]:
     return name, p + i
 
 
+def _ctrunc(a: int, b: int) -> int:
+    """C integer division (toward zero)."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b > 0) else -q
+
+
+def _cmod(a: int, b: int) -> int:
+    """C ``%``: the remainder takes the sign of the dividend."""
+    return a - _ctrunc(a, b) * b
+
+
 def _year_to_secs(y: int) -> tuple[int, bool]:
     import datetime as dt
 
@@ -597,7 +662,7 @@ def _musl_rule_to_secs(rule: list[int], year: int) -> int:
         if not 1 <= m <= 12:
             m = 1  # out of range in musl too: __month_to_secs would index outside its table
         t += _MON_YDAY[leap][m - 1] * SECSPERDAY
-        wday = ((t + 4 * SECSPERDAY) % (7 * SECSPERDAY)) // SECSPERDAY
+        wday = _ctrunc(_cmod(t + 4 * SECSPERDAY, 7 * SECSPERDAY), SECSPERDAY)
         days = d - wday
         if days < 0:
             days += 7
@@ -625,12 +690,25 @@ def musl_posix_form(s: str) -> bool:
         return False
     name, p = _musl_getname(s, 0)
     nxt = s[p : p + 1]
-    return p != 0 and (nxt in ("+", "-") or nxt.isdigit() or name in ("UTC", "GMT"))
+    return p != 0 and (nxt in ("+", "-") or _digit(nxt) or name in ("UTC", "GMT"))
 
 
 def musl_localtime(tz: str | None, read: Reader, at: int) -> Local:
     """musl 1.2.3's ``localtime`` at UT second ``at`` for this ``TZ`` (None: unset)."""
     notes: list[str] = []
+    try:
+        return _musl_localtime(tz, read, at, notes)
+    except _Crash as exc:
+        notes.append(
+            f"musl reads outside the mapped file ({exc}): the process is killed by SIGSEGV, "
+            "or reads whatever memory lies there (only the size >= 44 and the magic are "
+            "checked before the counts are trusted)"
+        )
+        return Local("", 0, False, tuple(dict.fromkeys(notes)), crashed=True)
+
+
+def _musl_localtime(tz: str | None, read: Reader, at: int, notes: list[str]) -> Local:
+    """The body of :func:`musl_localtime`; raises _Crash where musl would fault."""
     s = TZDEFAULT if tz is None else (tz or "UTC")
     zi: _Map | None = None
     # posix_form: a name of letters followed by an offset sign or digit, or named UTC/GMT
@@ -677,8 +755,10 @@ def musl_localtime(tz: str | None, read: Reader, at: int) -> Local:
         data = zi.data
         if data[-1:] == b"\n":
             k = len(data) - 2
-            while k >= 0 and data[k : k + 1] != b"\n":
+            while data[k : k + 1] != b"\n":
                 k -= 1
+                if k < 0:
+                    raise _Crash("looking for the footer's opening newline")
             rules_text = data[k + 1 : -1].decode("latin-1") + "\n"
             if rules_text == "\n":
                 notes.append(
@@ -734,13 +814,9 @@ def musl_localtime(tz: str | None, read: Reader, at: int) -> Local:
             if a != n - 1:
                 i = zi.byte(index + a)
                 if a == 0 and at < tr(0):
+                    # "Find the lowest non-DST type, or 0 if none."
                     ntypes = (abbrevs - types) // 6
-                    j = 0
-                    while j < ntypes and zi.byte(types + 6 * j + 4) == zi.byte(types + 4):
-                        j += 1
-                    if j == ntypes:
-                        j = 0
-                    i = 0 if zi.byte(types + 6 * j + 4) else j
+                    i = next((j for j in range(ntypes) if not zi.byte(types + 6 * j + 4)), 0)
         if i is not None:
             p = types + 6 * i
             local = Local(zi.cstr(abbrevs + zi.byte(p + 5)), zi.s32(p), bool(zi.byte(p + 4)))
@@ -753,7 +829,7 @@ def musl_localtime(tz: str | None, read: Reader, at: int) -> Local:
     dst, p = _musl_getname(text, p)
     if dst:
         daylight = 1
-        if text[p : p + 1] in ("+", "-") or (text[p : p + 1].isdigit()):
+        if text[p : p + 1] in ("+", "-") or _digit(text[p : p + 1]):
             dst_off, p = _musl_getoff(text, p)
         else:
             dst_off = timezone - 3600
