@@ -23,7 +23,6 @@ def _time_arg(text: str | None, flag: str) -> int:
 
 def _next(args: argparse.Namespace) -> int:
     import datetime as dt
-    from zoneinfo import ZoneInfo
 
     from infranotes.cronjob.schedule import (
         ScheduleError,
@@ -59,7 +58,7 @@ def _next(args: argparse.Namespace) -> int:
             "use spec.timeZone",
             file=sys.stderr,
         )
-    out_zone = ZoneInfo(sched.zone) if sched.zone else zone
+    out_zone = sched.location() or zone  # the TZ= zone as Go loads it (Asia/./Shanghai too)
     iso = []
     for t in times:
         try:

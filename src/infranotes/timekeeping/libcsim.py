@@ -291,9 +291,7 @@ def _glibc_parse_tz(s: str, default: Callable[[_GlibcTZ], _GlibcFile | None] | N
 
 def _tz_compute(st: _GlibcTZ, t: int) -> tuple[str, int, bool]:
     """``__tz_compute``: DST by the two rules' changes in the UT year of ``t``."""
-    import datetime as dt
-
-    year = (dt.datetime(1970, 1, 1) + dt.timedelta(seconds=t)).year
+    year = _utc_year(t)
     c0, c1 = st.rules[0].change(year), st.rules[1].change(year)
     isdst = (t < c1 or t >= c0) if c0 > c1 else (c0 <= t < c1)
     r = st.rules[int(isdst)]
@@ -643,11 +641,28 @@ def _cmod(a: int, b: int) -> int:
     return a - _ctrunc(a, b) * b
 
 
-def _year_to_secs(y: int) -> tuple[int, bool]:
-    import datetime as dt
+def _days_from_civil(y: int, m: int, d: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date, for any year (no datetime limits)."""
+    y -= m <= 2
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
 
-    days = dt.date(y, 1, 1).toordinal() - dt.date(1970, 1, 1).toordinal()
-    return days * SECSPERDAY, _isleap(y)
+
+def _utc_year(t: int) -> int:
+    """The UT calendar year of second ``t`` (what ``__offtime`` puts in ``tm_year + 1900``)."""
+    y = 1970 + t // 31556952
+    while _days_from_civil(y, 1, 1) * SECSPERDAY > t:
+        y -= 1
+    while _days_from_civil(y + 1, 1, 1) * SECSPERDAY <= t:
+        y += 1
+    return y
+
+
+def _year_to_secs(y: int) -> tuple[int, bool]:
+    return _days_from_civil(y, 1, 1) * SECSPERDAY, _isleap(y)
 
 
 def _musl_rule_to_secs(rule: list[int], year: int) -> int:
