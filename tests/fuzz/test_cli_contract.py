@@ -117,6 +117,7 @@ OTHER_CASES: dict[str, list[str]] = {
     "cron-n-text": ["cron", "next", "* * * * *", "-n", "many"],
     "cron-from-garbage": ["cron", "next", "* * * * *", "--from", "yesterday"],
     "cron-tz-garbage": ["cron", "next", "* * * * *", "--tz", "../../etc/passwd"],
+    "cron-past-9999": ["cron", "next", "0 0 1 1 *", "--from", "9999-12-31"],
     "fleet-inf": ["reliability", "fleet", "--mttf-years", "inf", "--count", "10"],
     "fleet-nan": ["reliability", "fleet", "--mttf-years", "nan", "--count", "10"],
     "fleet-zero": ["reliability", "fleet", "--mttf-years", "0", "--count", "10"],

@@ -25,6 +25,7 @@ def _next(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from infranotes.cronjob.schedule import (
+        OutOfRange,
         ScheduleError,
         describe,
         find_zone,
@@ -48,6 +49,8 @@ def _next(args: argparse.Namespace) -> int:
         raise ScheduleError(f'spec.schedule: Invalid value: "{args.spec}": {exc}') from None
     try:
         times = next_times(sched, start, count, zone)
+    except OutOfRange:
+        raise
     except ScheduleError as exc:
         raise ScheduleError(
             f"{exc}; the API server accepts it, and the controller records InvalidSchedule"

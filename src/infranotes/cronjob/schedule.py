@@ -323,13 +323,25 @@ def parse_schedule(spec: str) -> Schedule:
     return Schedule(text, *bits, zone=zone)
 
 
+class OutOfRange(ScheduleError):
+    """The next activation lies past what Python's datetime represents (year 9999)."""
+
+
 def next_times(spec: str | Schedule, start: int, n: int, tz: ZoneInfo) -> list[int]:
     """The next ``n`` activations after UT second ``start``; ScheduleError if it never fires."""
     s = parse_schedule(spec) if isinstance(spec, str) else spec
     out: list[int] = []
     t = start
     for _ in range(n):
-        nxt = s.next(t, tz)
+        try:
+            nxt = s.next(t, tz)
+        except (ValueError, OverflowError):  # Python's datetime ends with year 9999
+            if not out:
+                raise OutOfRange(
+                    f"{s.text!r}: no activation before the year 10000, the last year this tool "
+                    "can represent (Go's time goes on)"
+                ) from None
+            break
         if nxt is None:
             if not out:
                 raise ScheduleError(
