@@ -24,7 +24,7 @@ def test_trace_json_shape(capsys) -> None:
         ]
     )
     doc = json.loads(capsys.readouterr().out)
-    assert code == 0 and set(doc) == {"packet", "steps", "branches"}
+    assert code == 0 and set(doc) == {"packet", "steps", "branches", "state"}
     assert doc["steps"][0] == {
         "hook": "PREROUTING",
         "table": "nat",
@@ -54,7 +54,7 @@ def test_trace_text_and_errors(capsys, tmp_path: Path) -> None:
     )
     out = capsys.readouterr().out
     assert (
-        code == 0 and "branch 2: p=0.5000" in out and "DNAT 10.96.0.10:80 -> 10.244.2.3:8080" in out
+        code == 0 and "branch 2: p=1/2 (0.5000)" in out and "DNAT 10.96.0.10:80 -> 10.244.2.3:8080" in out
     )
     bad = tmp_path / "bad.rules"
     bad.write_text("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j NOWHERE\nCOMMIT\n")
