@@ -54,7 +54,9 @@ def test_trace_text_and_errors(capsys, tmp_path: Path) -> None:
     )
     out = capsys.readouterr().out
     assert (
-        code == 0 and "branch 2: p=1/2 (0.5000)" in out and "DNAT 10.96.0.10:80 -> 10.244.2.3:8080" in out
+        code == 0
+        and "branch 2: p=1/2 (0.5000)" in out
+        and "DNAT 10.96.0.10:80 -> 10.244.2.3:8080" in out
     )
     bad = tmp_path / "bad.rules"
     bad.write_text("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j NOWHERE\nCOMMIT\n")

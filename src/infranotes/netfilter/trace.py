@@ -318,10 +318,20 @@ class Tracer:
                 raise Unsupported("CONNMARK without an option", "target")
             if o.name in ("set-xmark", "set-mark", "or-mark", "and-mark", "xor-mark"):
                 st.packet = p.with_(ctmark=_mark_target(p.ctmark, o.name, o.value))
-            elif o.name == "save-mark":
-                st.packet = p.with_(ctmark=p.mark)
-            elif o.name == "restore-mark":
-                st.packet = p.with_(mark=p.ctmark)
+            elif o.name in ("save-mark", "restore-mark"):
+                # net/netfilter/xt_CONNMARK.c: save: ct = (ct & ~ctmask) ^ (mark & nfmask);
+                # restore: mark = (mark & ~nfmask) ^ (ct & ctmask); --mask M sets both
+                full = 0xFFFFFFFF
+                both = t.get("mask")
+                nf = t.get("nfmask") or both
+                ctm = t.get("ctmask") or both
+                nfmask = int(nf.value, 0) if nf else full
+                ctmask = int(ctm.value, 0) if ctm else full
+                if o.name == "save-mark":
+                    ctmark = (p.ctmark & ~ctmask & full) ^ (p.mark & nfmask)
+                    st.packet = p.with_(ctmark=ctmark)
+                else:
+                    st.packet = p.with_(mark=(p.mark & ~nfmask & full) ^ (p.ctmark & ctmask))
             else:
                 raise Unsupported(f"CONNMARK --{o.name}", "target")
             return "CONTINUE"
