@@ -295,3 +295,16 @@ def test_cli_iface_then_seen(capsys, tmp_path) -> None:
     assert main([*base, "--local-address", "1.2.3.4"]) == 2
     assert "--iface names every address" in capsys.readouterr().err
     assert main([*base[:4], "--iface", "eth0", "--packet", "tcp 1.1.1.1:1 > 2.2.2.2:2"]) == 2
+
+
+def test_sequence_history_limit() -> None:
+    """Random choices multiply the histories; past the limit the tracer refuses, by name."""
+    from infranotes.netfilter.trace import SequenceTooLarge
+
+    eps = tuple(Endpoint(f"10.244.1.{i + 2}", 80) for i in range(3))
+    rules = kube_proxy_rules([ServicePort("ns", "web", "10.96.0.20", 80, endpoints=eps)])
+    tracer = Tracer(parse_iptables_save(rules), NODE)
+    pkts = [parse_packet(f"tcp 10.0.0.5:{k + 1} > 10.96.0.20:80 iif eth0") for k in range(4)]
+    assert len(tracer.sequence(pkts[:3], limit=27)) == 27
+    with pytest.raises(SequenceTooLarge, match="more than 27 histories after 4 packets"):
+        tracer.sequence(pkts, limit=27)

@@ -70,7 +70,7 @@ def _print_branch(title: str, b) -> None:  # b: Branch
 def _trace(args: argparse.Namespace) -> int:
     from infranotes.netfilter.packet import parse_packet
     from infranotes.netfilter.ruleset import parse_iptables_save
-    from infranotes.netfilter.trace import Tracer
+    from infranotes.netfilter.trace import SequenceTooLarge, Tracer
 
     rs = parse_iptables_save(read_text(args.rules, "iptables-save", "--rules"), source=args.rules)
     packets = [parse_packet(args.packet)] + [parse_packet(p, "--then") for p in args.then or ()]
@@ -100,7 +100,10 @@ def _trace(args: argparse.Namespace) -> int:
         for i, b in enumerate(trace.branches, 1):
             _print_branch(f"branch {i}", b)
         return 0
-    histories = tracer.sequence(packets, memory)
+    try:
+        histories = tracer.sequence(packets, memory)
+    except SequenceTooLarge as exc:
+        raise UsageError(f"--then: {exc}") from None
     if args.json:
         emit(
             {

@@ -114,6 +114,10 @@ class Branch:
         }
 
 
+class SequenceTooLarge(ValueError):
+    """A packet sequence whose random choices multiply past the history limit."""
+
+
 @dataclass(frozen=True)
 class History:
     """One way a sequence of packets can go: its probability and each packet's branch."""
@@ -536,7 +540,7 @@ class Tracer:
         st.packet = p.with_(oif=r.dev)
 
     def sequence(
-        self, packets: Sequence[Packet], memory: Memory | None = None
+        self, packets: Sequence[Packet], memory: Memory | None = None, limit: int = 10_000
     ) -> tuple[History, ...]:
         """New connections one after another, with the state each leaves to the next.
 
@@ -550,6 +554,11 @@ class Tracer:
             for h in histories:
                 for b in self.trace(packet, h.memory).branches:
                     nxt.append(History(h.share * b.share, (*h.branches, b), b.memory))
+                if len(nxt) > limit:
+                    raise SequenceTooLarge(
+                        f"more than {limit} histories after {len(histories[0].branches) + 1} "
+                        "packets (each random choice multiplies them): trace fewer packets"
+                    )
             histories = nxt
         return tuple(histories)
 
