@@ -92,6 +92,8 @@ def test_packet_sequences_match_kernel(seq: NFSequence) -> None:
         tracer = Tracer(parse_iptables_save(seq.rules), lab.node())
     histories = tracer.sequence(packets)
     assert sum(h.share for h in histories) == 1
+    if seq.id.startswith(("nth", "recent")):
+        assert len(histories) == 1  # counters and lists decide: nothing random to fork on
     got = [key(k.steps) for k in kernel]
     same = [h for h in histories if [key(b.steps) for b in h.branches] == got]
     assert same, "kernel: " + "\n".join(map(repr, got))

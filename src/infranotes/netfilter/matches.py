@@ -236,7 +236,9 @@ def _ct_status(value: str, p: Packet) -> bool:
 
 
 def _conntrack(m: Match, p: Packet, ctx: Context) -> float:
-    """``-m conntrack`` as net/netfilter/xt_conntrack.c ``conntrack_mt`` decides it.
+    """``-m conntrack`` as net/netfilter/xt_conntrack.c ``conntrack_mt`` decides it
+    (torvalds/linux 0134e89c: L164-232; the no-entry return at L194-195, the reply-tuple
+    ports at L146-158, --ctstatus at L229-232).
 
     The state test comes first; a packet without an entry (untracked, invalid) then matches
     exactly when the rule has a state test, whatever its other options say. The original
@@ -359,8 +361,8 @@ def _addrtype(m: Match, p: Packet, ctx: Context) -> float:
 
 def kernel_probability(text: str) -> int:
     """The kernel's threshold for ``--probability text``: ``lround(0x80000000 * p)``
-    (iptables extensions/libxt_statistic.c ``statistic_parse``); a packet matches when
-    ``(random & 0x7FFFFFFF) < threshold`` (net/netfilter/xt_statistic.c)."""
+    (iptables extensions/libxt_statistic.c ``statistic_parse`` L69); a packet matches when
+    ``(random & 0x7FFFFFFF) < threshold`` (net/netfilter/xt_statistic.c L39-42)."""
     try:
         value = Fraction(text)
     except ValueError:
@@ -417,10 +419,12 @@ def _statistic(m: Match, p: Packet, ctx: Context) -> Fraction:
 
 def _nth(m: Match, ctx: Context) -> int:
     """One evaluation of ``--mode nth``: the rule's counter steps, and the rule matches when
-    it wraps to 0 (net/netfilter/xt_statistic.c ``statistic_mt``). iptables stores
-    ``every - 1`` and starts the counter at ``every - 1 - packet``
-    (libxt_statistic.c ``statistic_check``), so evaluation k (from 0) matches when
-    ``k % every == packet``: deterministic, a counter sequence, not a coin."""
+    it wraps to 0 (net/netfilter/xt_statistic.c ``statistic_mt`` L43-50; the counter is set
+    at load time, ``statistic_mt_check`` L67). iptables stores ``every - 1`` (libxt_statistic.c
+    L72) and starts the counter at ``every - 1 - packet`` (``statistic_check`` L97), so
+    evaluation k (from 0) matches when ``k % every == packet``: deterministic, a counter
+    sequence, not a coin. Only evaluations count: a packet that fails an earlier match of
+    the rule does not step it."""
     every_o = m.get("every")
     if every_o is None:
         raise Unsupported("-m statistic --mode nth without --every")
