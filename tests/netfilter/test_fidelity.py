@@ -308,3 +308,13 @@ def test_sequence_history_limit() -> None:
     assert len(tracer.sequence(pkts[:3], limit=27)) == 27
     with pytest.raises(SequenceTooLarge, match="more than 27 histories after 4 packets"):
         tracer.sequence(pkts, limit=27)
+
+
+def test_helper_reads_the_master() -> None:
+    """xt_helper.c: only a RELATED connection has a master whose helper it reads."""
+    raw = "-A PREROUTING -p tcp -m tcp --dport 80 -j CT --helper ftp"
+    t = trace(ruleset("-A FORWARD -m helper --helper ftp -j DROP", raw=raw), PKT)
+    assert t.branches[0].fate.startswith("forwarded")
+    assert "conntrack helper ftp attached (CT --helper)" in t.branches[0].events
+    related = fate("-m helper --helper ftp", PKT + " state RELATED")
+    assert related.startswith("undecided: unsupported match -m helper on a RELATED packet")

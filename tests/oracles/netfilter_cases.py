@@ -339,6 +339,89 @@ NF_CASES_17 = (
     ),
 )
 
+# Rules shaped like the survey's writers (Calico, flannel, Docker, firewalld), against the kernel.
+NF_CASES_SURVEY = (
+    NFCase(
+        "calico-mark-clear-and-connmark-masks",
+        small(
+            mangle="""-A PREROUTING -m mark --mark 0x0/0x10000 \
+-j MARK --set-xmark 0x11234/0xffffffff
+                  -A PREROUTING -j CONNMARK --save-mark --nfmask 0xff --ctmask 0xf0
+                  -A FORWARD -j CONNMARK --restore-mark --nfmask 0xf00 --ctmask 0xf0""",
+            filt="""-A FORWARD -m connmark ! --mark 0x34/0xff -j DROP
+                -A FORWARD -m mark --mark 0x11034/0xffffffff -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41040 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "calico-multiport-source-ports-and-limit",
+        small(
+            filt="""-A FORWARD -p tcp -m multiport --source-ports 1:1024 -j DROP
+                -A FORWARD -p tcp -m multiport --source-ports 5,41000:41100 \
+-m limit --limit 5/sec --limit-burst 5 -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41041 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "flannel-masquerade-random-fully",
+        small(
+            nat="""-A POSTROUTING -s 10.0.0.0/24 -d 10.244.0.0/16 -o cni0 -j RETURN
+                -A POSTROUTING -s 10.0.0.0/24 ! -d 224.0.0.0/4 -j MASQUERADE --random-fully"""
+        ),
+        "tcp 10.0.0.5:41042 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "calico-addrtype-limit-iface-out",
+        small(
+            nat="""-A POSTROUTING -m addrtype --src-type LOCAL --limit-iface-out -j RETURN
+                -A POSTROUTING -o eth0 -m addrtype ! --src-type LOCAL --limit-iface-out \
+-j MASQUERADE"""
+        ),
+        "tcp 10.0.0.5:41043 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "docker-published-port",
+        small(
+            nat="""-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+                -A DOCKER -i cni0 -j RETURN
+                -A DOCKER ! -i cni0 -p tcp -m tcp --dport 8080 \
+-j DNAT --to-destination 10.244.1.30:80""",
+            filt="""-A FORWARD -j DOCKER-USER
+                -A FORWARD -o cni0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+                -A FORWARD -o cni0 -j DOCKER
+                -A DOCKER -d 10.244.1.30/32 ! -i cni0 -o cni0 -p tcp -m tcp --dport 80 -j ACCEPT
+                -A DOCKER-USER -j RETURN""",
+            fwd_policy=FWD_DROP,
+            chains={"nat": "DOCKER", "filter": "DOCKER DOCKER-USER"},
+        ),
+        "tcp 10.0.0.5:41044 > 192.0.2.1:8080 iif eth0",
+    ),
+    NFCase(
+        "firewalld-default-reject",
+        small(
+            raw="-A PREROUTING -m rpfilter --invert -j DROP",
+            filt="""-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED,DNAT -j ACCEPT
+                -A FORWARD -i lo -j ACCEPT
+                -A FORWARD -m conntrack --ctstate INVALID -j DROP
+                -A FORWARD -m limit --limit 1/min -j LOG --log-prefix "FINAL_REJECT: "
+                -A FORWARD -j REJECT --reject-with icmp-host-prohibited""",
+        ),
+        "tcp 10.0.0.5:41045 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "firewalld-ct-helper-then-helper-match",
+        small(
+            raw="-A PREROUTING -p tcp -m tcp --dport 21 -j CT --helper ftp",
+            filt="""-A FORWARD -m helper --helper sip -j DROP
+                -A FORWARD -m helper --helper ftp -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41046 > 10.244.1.2:21 iif eth0",
+    ),
+)
+
 # The tracer stops with UNDECIDED at these rules: the kernel's path must agree up to there.
 NF_UNDECIDED_17 = (
     NFCase(

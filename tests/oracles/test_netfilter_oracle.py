@@ -11,6 +11,7 @@ from .conftest import require
 from .netfilter_cases import (
     NF_CASES,
     NF_CASES_17,
+    NF_CASES_SURVEY,
     NF_SEQUENCES_17,
     NF_UNDECIDED_17,
     NFCase,
@@ -24,7 +25,7 @@ def key(steps) -> list[tuple]:
     return [(s.hook, s.table, s.chain, s.rule, s.verdict) for s in steps]
 
 
-ALL_CASES = NF_CASES + NF_CASES_17
+ALL_CASES = NF_CASES + NF_CASES_17 + NF_CASES_SURVEY
 TOOLS = ("ip", "iptables-nft-restore", "xtables-monitor", "nft", "conntrack", "stdbuf")
 
 

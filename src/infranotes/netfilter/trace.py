@@ -344,6 +344,11 @@ class Tracer:
             st.events.append("conntrack: NOTRACK, the packet is untracked (no NAT)")
             return "CONTINUE"
         if name == "CT":
+            helper = t.get("helper")
+            if helper is not None and p.ctstate == "NEW":
+                # the helper watches this connection for RELATED ones; -m helper matches
+                # those, not this connection itself (xt_helper.c reads ct->master)
+                st.events.append(f"conntrack helper {helper.value} attached (CT --helper)")
             return "CONTINUE"
         if name == "DNAT":
             o = t.get("to-destination")
