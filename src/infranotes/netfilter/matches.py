@@ -13,7 +13,7 @@ import functools
 import ipaddress
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from infranotes.netfilter.packet import Node, Packet
@@ -645,6 +645,17 @@ UNDECIDABLE = {
 }
 
 
+ONE = Fraction(1)
+
+
+def _fn(m: Match) -> Callable[[Match, Packet, Context], float]:
+    fn = EVALUATORS.get(m.module)
+    if fn is None:
+        why = UNDECIDABLE.get(m.module, "the tracer does not model it")
+        raise Unsupported(f"-m {m.module} ({why})")
+    return fn
+
+
 def evaluate(
     matches: tuple[Match, ...], p: Packet, ctx: Context
 ) -> list[tuple[Fraction, bool, Memory]]:
@@ -654,33 +665,35 @@ def evaluate(
     with state (``recent``, ``statistic --mode nth``) changes the memory only when reached.
     A ``--mode random`` match splits the outcome: later matches run on the taken part only.
     """
-    outcomes: list[tuple[Fraction, bool, Memory]] = []
-    live: list[tuple[Fraction, Memory]] = [(Fraction(1), ctx.memory)]
+    # Fast path, the common case: every match decides (0 or 1) on ctx.memory itself.
     for i, m in enumerate(matches):
-        fn = EVALUATORS.get(m.module)
-        if fn is None:
-            why = UNDECIDABLE.get(m.module, "the tracer does not model it")
-            raise Unsupported(f"-m {m.module} ({why})")
+        ctx.index = i
+        q = _fn(m)(m, p, ctx)
+        if q == 0:
+            return [(ONE, False, ctx.memory)]
+        if q != 1:  # a random split (no state written): go on per part from here
+            return _split(matches, i, Fraction(q), p, ctx)
+    return [(ONE, True, ctx.memory)]
+
+
+def _split(
+    matches: tuple[Match, ...], at: int, q: Fraction, p: Packet, ctx: Context
+) -> list[tuple[Fraction, bool, Memory]]:
+    """The outcomes once match ``at`` split with probability ``q``: each taken part runs
+    the later matches on its own copy of the memory."""
+    outcomes: list[tuple[Fraction, bool, Memory]] = [(1 - q, False, ctx.memory.copy())]
+    live: list[tuple[Fraction, Memory]] = [(q, ctx.memory)]
+    for i in range(at + 1, len(matches)):
+        m = matches[i]
+        fn = _fn(m)
         nxt: list[tuple[Fraction, Memory]] = []
         for prob, mem in live:
-            sub = Context(
-                ctx.hook,
-                ctx.node,
-                ctx.orig,
-                ctx.dnat,
-                ctx.snat,
-                ctx.sets,
-                mem,
-                ctx.rule,
-                i,
-                ctx.recent_masks,
-                ctx.events,
-            )
-            q = Fraction(fn(m, p, sub))
-            if q < 1:
-                outcomes.append((prob * (1 - q), False, mem.copy() if q > 0 else mem))
-            if q > 0:
-                nxt.append((prob * q, mem))
+            sub = replace(ctx, memory=mem, index=i)
+            r = Fraction(fn(m, p, sub))
+            if r < 1:
+                outcomes.append((prob * (1 - r), False, mem.copy() if r > 0 else mem))
+            if r > 0:
+                nxt.append((prob * r, mem))
         live = nxt
     outcomes += [(prob, True, mem) for prob, mem in live]
     return [o for o in outcomes if o[0] > 0]

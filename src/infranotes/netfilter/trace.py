@@ -410,21 +410,13 @@ class Tracer:
         ch = self.rs.chain(table, chain)
         assert ch is not None
         candidates = [i for i in ch.candidates(st.packet.dst) if i >= start]
+        ctx = Context(
+            hook, self.node, st.orig, sets=self.sets, recent_masks=self.recent_masks
+        )  # one per chain walk; the fields that change are set per rule below
         for idx in candidates:
             rule = ch.rules[idx]
-            ctx = Context(
-                hook,
-                self.node,
-                st.orig,
-                st.dnat,
-                st.snat,
-                self.sets,
-                st.memory,
-                (table, chain, rule.number),
-                0,
-                self.recent_masks,
-                st.events,
-            )
+            ctx.dnat, ctx.snat, ctx.memory, ctx.events = st.dnat, st.snat, st.memory, st.events
+            ctx.rule = (table, chain, rule.number)
             try:
                 outcomes = evaluate(rule.matches, st.packet, ctx)
             except Unsupported as exc:
@@ -448,7 +440,7 @@ class Tracer:
             # -m statistic --mode random: one state per outcome, the taken ones first
             results = []
             for prob, matched, mem in sorted(outcomes, key=lambda o: not o[1]):
-                s2 = st.fork(prob, mem.copy())
+                s2 = st.fork(prob, mem)  # each outcome has its own memory object
                 if not matched:
                     results += self._walk(s2, hook, table, chain, idx + 1, depth)
                     continue
