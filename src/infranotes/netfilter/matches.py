@@ -301,7 +301,8 @@ def _ip_range(spec: str, addr: str) -> bool:
 
 
 def _iprange(m: Match, p: Packet, ctx: Context) -> float:
-    """``-m iprange`` (net/netfilter/xt_iprange.c ``iprange_mt4``): inclusive ranges."""
+    """``-m iprange`` (net/netfilter/xt_iprange.c ``iprange_mt4`` L19-53, torvalds/linux
+    08b5194b): inclusive ranges (L27-28), ``!`` per range (L29, L42)."""
     for o in m.options:
         if o.name == "src-range":
             ok = _ip_range(o.value, p.src)
@@ -508,6 +509,9 @@ def _recent(m: Match, p: Packet, ctx: Context) -> float:
     same and stamps on a match; ``--remove`` matches and deletes when listed. The address is
     the source (``--rsource``, the default) or destination (``--rdest``) under the list's
     mask. The tracer has no clock: ``--seconds`` windows count every stamp as recent.
+    In ``recent_mt``: an unlisted address matches only for --set (``if (e == NULL) { if
+    (!(info->check_set & XT_RECENT_SET)) goto out; ...}``); --update stamps only on a match
+    (``XT_RECENT_UPDATE && ret``); the list's mask is the first rule's (``recent_mt_check``).
     """
     opts = {o.name: o for o in m.options}
     for unsupported in ("rttl",):
