@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from pathlib import Path
 
 from infranotes.cli import main
@@ -23,7 +24,7 @@ def test_trace_json_shape(capsys) -> None:
         ]
     )
     doc = json.loads(capsys.readouterr().out)
-    assert code == 0 and set(doc) == {"packet", "steps", "branches"}
+    assert code == 0 and set(doc) == {"packet", "steps", "branches", "state"}
     assert doc["steps"][0] == {
         "hook": "PREROUTING",
         "table": "nat",
@@ -32,12 +33,11 @@ def test_trace_json_shape(capsys) -> None:
         "verdict": "JUMP",
     }
     dests = {b["destination"]: b["probability"] for b in doc["branches"]}
-    assert set(dests) == {"10.244.0.11:53", "10.244.0.12:53", "10.244.0.13:53"}
-    assert abs(sum(dests.values()) - 1) < 1e-5 and all(
-        abs(p - 1 / 3) < 1e-3 for p in dests.values()
-    )
+    assert dests == {"10.244.0.11:53": "1/3", "10.244.0.12:53": "1/3", "10.244.0.13:53": "1/3"}
+    assert sum(Fraction(p) for p in dests.values()) == 1  # exact: no 0.999999
     for b in doc["branches"]:
-        assert {"probability", "fate", "destination", "steps"} <= set(b)
+        assert {"probability", "probability_float", "fate", "destination", "steps"} <= set(b)
+        assert b["probability_float"] == float(Fraction(b["probability"]))
         assert all(set(s) == {"hook", "table", "chain", "rule", "verdict"} for s in b["steps"])
 
 
@@ -54,7 +54,9 @@ def test_trace_text_and_errors(capsys, tmp_path: Path) -> None:
     )
     out = capsys.readouterr().out
     assert (
-        code == 0 and "branch 2: p=0.5000" in out and "DNAT 10.96.0.10:80 -> 10.244.2.3:8080" in out
+        code == 0
+        and "branch 2: p=1/2 (0.5000)" in out
+        and "DNAT 10.96.0.10:80 -> 10.244.2.3:8080" in out
     )
     bad = tmp_path / "bad.rules"
     bad.write_text("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j NOWHERE\nCOMMIT\n")

@@ -160,3 +160,329 @@ NF_CASES = (
         "tcp 10.0.0.5:40027 > 10.244.1.2:443 iif eth0",
     ),
 )
+
+
+# Issue 17: cases written for the matches the tracer learned (conntrack beyond --ctstate,
+# iprange, helper, hashlimit, policy, rpfilter, NETMAP/TCPMSS), each run against the kernel.
+FWD_DROP = "DROP"
+DNAT_7_7 = (
+    "-A PREROUTING -d 10.96.7.7/32 -p tcp -m tcp --dport 80 "
+    "-j DNAT --to-destination 10.244.1.2:8080"
+)
+NOTRACK_53 = "-A PREROUTING -p udp -m udp --dport 53 -j CT --notrack"
+NF_CASES_17 = (
+    NFCase(
+        "ct-origsrc-negated",
+        small(
+            filt="""-A FORWARD -m conntrack ! --ctorigsrc 10.0.0.0/24 -j DROP
+                -A FORWARD -m conntrack --ctorigsrc 10.0.0.0/24 -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41001 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "ct-replsrc-after-dnat",
+        small(
+            nat=DNAT_7_7,
+            filt="""-A FORWARD -m conntrack --ctreplsrc 10.96.7.7 -j DROP
+                -A FORWARD -m conntrack --ctreplsrc 10.244.1.2 --ctreplsrcport 8080 -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41002 > 10.96.7.7:80 iif eth0",
+    ),
+    NFCase(
+        "ct-repldst-and-port",
+        small(
+            filt="""-A FORWARD -m conntrack --ctrepldst 10.0.0.6 -j DROP
+                -A FORWARD -m conntrack --ctrepldst 10.0.0.5 \
+--ctrepldstport 41000:41100 -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41003 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "ct-orig-ports-survive-dnat",
+        small(
+            nat=DNAT_7_7,
+            filt="""-A FORWARD -m conntrack --ctorigdstport 8080 -j DROP
+                -A FORWARD -m conntrack --ctorigdstport 80 --ctorigsrcport 1024:65535 -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41004 > 10.96.7.7:80 iif eth0",
+    ),
+    NFCase(
+        "ct-orig-dst-negated-after-dnat",
+        small(
+            nat=DNAT_7_7,
+            filt="""-A FORWARD -m conntrack ! --ctorigdst 10.96.7.7 -j DROP
+                -A FORWARD -m conntrack ! --ctreplsrcport 80 -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41005 > 10.96.7.7:80 iif eth0",
+    ),
+    NFCase(
+        "ct-status-of-a-new-connection",
+        small(
+            filt="""-A FORWARD -m conntrack --ctstatus CONFIRMED -j DROP
+                -A FORWARD -m conntrack --ctstatus NONE -j DROP
+                -A FORWARD -m conntrack --ctstatus EXPECTED,SEEN_REPLY -j DROP
+                -A FORWARD -m conntrack ! --ctstatus ASSURED -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41006 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "ct-dir",
+        small(
+            filt="""-A FORWARD -m conntrack --ctdir REPLY -j DROP
+                -A FORWARD -m conntrack --ctdir ORIGINAL -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "udp 10.0.0.5:41007 > 10.244.1.2:5353 iif eth0",
+    ),
+    NFCase(
+        "ct-untracked-state-test-decides-alone",
+        small(
+            raw=NOTRACK_53,
+            filt="-A FORWARD -m conntrack --ctstate UNTRACKED --ctorigdst 203.0.113.9 -j ACCEPT",
+            fwd_policy=FWD_DROP,
+        ),
+        "udp 10.0.0.5:41008 > 10.244.1.2:53 iif eth0",
+    ),
+    NFCase(
+        "ct-untracked-without-state-never-matches",
+        small(
+            raw=NOTRACK_53,
+            filt="""-A FORWARD -m conntrack ! --ctorigdst 203.0.113.9 -j DROP
+                -A FORWARD -m conntrack --ctstate UNTRACKED -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "udp 10.0.0.5:41009 > 10.244.1.2:53 iif eth0",
+    ),
+    NFCase(
+        "iprange-src",
+        small(
+            filt="""-A FORWARD -m iprange --src-range 10.0.0.6-10.0.0.9 -j DROP
+                -A FORWARD -m iprange --src-range 10.0.0.1-10.0.0.5 -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41010 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "iprange-dst-negated-and-single",
+        small(
+            filt="""-A FORWARD -m iprange ! --dst-range 10.244.1.0-10.244.1.255 -j DROP
+                -A FORWARD -m iprange --src-range 10.0.0.5 --dst-range 10.244.1.2 -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41011 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "iprange-in-nat",
+        small(
+            nat="""-A PREROUTING -p tcp -m iprange --dst-range 10.96.0.60-10.96.0.69 -j RETURN
+                -A PREROUTING -p tcp -m iprange --dst-range 10.96.0.1-10.96.0.50 \
+-j DNAT --to-destination 10.244.1.3:80"""
+        ),
+        "tcp 10.0.0.5:41012 > 10.96.0.33:80 iif eth0",
+    ),
+    NFCase(
+        "helper-none-attached",
+        small(
+            filt="""-A FORWARD -m helper --helper ftp -j DROP
+                -A FORWARD -m helper ! --helper sip -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41013 > 10.244.1.2:21 iif eth0",
+    ),
+    NFCase(
+        "hashlimit-first-packet",
+        small(
+            filt="""-A FORWARD -m hashlimit --hashlimit-above 1/sec --hashlimit-burst 1 \
+--hashlimit-mode srcip --hashlimit-name inf1 -j DROP
+                -A FORWARD -m hashlimit --hashlimit-upto 5/sec --hashlimit-name inf2 -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41014 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "policy-no-ipsec",
+        small(
+            filt="""-A FORWARD -m policy --dir in --pol ipsec -j DROP
+                -A FORWARD -m policy --dir in --pol none -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41015 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "rpfilter-strict",
+        small(
+            raw="-A PREROUTING -m rpfilter --invert -j DROP",
+            mangle="-A PREROUTING -m rpfilter -j MARK --set-xmark 0x1/0x1",
+            filt="-A FORWARD -m mark --mark 0x1/0x1 -j ACCEPT",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41016 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "netmap-and-tcpmss",
+        small(
+            nat="-A PREROUTING -d 10.96.9.0/24 -j NETMAP --to 10.244.1.0/24",
+            mangle="-A FORWARD -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu",
+        ),
+        "tcp 10.0.0.5:41017 > 10.96.9.7:80 iif eth0",
+    ),
+    NFCase(
+        "sctp-port-unknown-proto",
+        small(filt="-A FORWARD -p sctp -m sctp --dport 80 -j DROP", fwd_policy="ACCEPT"),
+        "tcp 10.0.0.5:41018 > 10.244.1.2:80 iif eth0",
+    ),
+)
+
+# Rules shaped like the survey's writers (Calico, flannel, Docker, firewalld), against the kernel.
+NF_CASES_SURVEY = (
+    NFCase(
+        "calico-mark-clear-and-connmark-masks",
+        small(
+            mangle="""-A PREROUTING -m mark --mark 0x0/0x10000 \
+-j MARK --set-xmark 0x11234/0xffffffff
+                  -A PREROUTING -j CONNMARK --save-mark --nfmask 0xff --ctmask 0xf0
+                  -A FORWARD -j CONNMARK --restore-mark --nfmask 0xf00 --ctmask 0xf0""",
+            filt="""-A FORWARD -m connmark ! --mark 0x34/0xff -j DROP
+                -A FORWARD -m mark --mark 0x11034/0xffffffff -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41040 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "calico-multiport-source-ports-and-limit",
+        small(
+            filt="""-A FORWARD -p tcp -m multiport --source-ports 1:1024 -j DROP
+                -A FORWARD -p tcp -m multiport --source-ports 5,41000:41100 \
+-m limit --limit 5/sec --limit-burst 5 -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41041 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "flannel-masquerade-random-fully",
+        small(
+            nat="""-A POSTROUTING -s 10.0.0.0/24 -d 10.244.0.0/16 -o cni0 -j RETURN
+                -A POSTROUTING -s 10.0.0.0/24 ! -d 224.0.0.0/4 -j MASQUERADE --random-fully"""
+        ),
+        "tcp 10.0.0.5:41042 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "calico-addrtype-limit-iface-out",
+        small(
+            nat="""-A POSTROUTING -m addrtype --src-type LOCAL --limit-iface-out -j RETURN
+                -A POSTROUTING -o eth0 -m addrtype ! --src-type LOCAL --limit-iface-out \
+-j MASQUERADE"""
+        ),
+        "tcp 10.0.0.5:41043 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "docker-published-port",
+        small(
+            nat="""-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+                -A DOCKER -i cni0 -j RETURN
+                -A DOCKER ! -i cni0 -p tcp -m tcp --dport 8080 \
+-j DNAT --to-destination 10.244.1.30:80""",
+            filt="""-A FORWARD -j DOCKER-USER
+                -A FORWARD -o cni0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+                -A FORWARD -o cni0 -j DOCKER
+                -A DOCKER -d 10.244.1.30/32 ! -i cni0 -o cni0 -p tcp -m tcp --dport 80 -j ACCEPT
+                -A DOCKER-USER -j RETURN""",
+            fwd_policy=FWD_DROP,
+            chains={"nat": "DOCKER", "filter": "DOCKER DOCKER-USER"},
+        ),
+        "tcp 10.0.0.5:41044 > 192.0.2.1:8080 iif eth0",
+    ),
+    NFCase(
+        "firewalld-default-reject",
+        small(
+            raw="-A PREROUTING -m rpfilter --invert -j DROP",
+            filt="""-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED,DNAT -j ACCEPT
+                -A FORWARD -i lo -j ACCEPT
+                -A FORWARD -m conntrack --ctstate INVALID -j DROP
+                -A FORWARD -m limit --limit 1/min -j LOG --log-prefix "FINAL_REJECT: "
+                -A FORWARD -j REJECT --reject-with icmp-host-prohibited""",
+        ),
+        "tcp 10.0.0.5:41045 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "firewalld-ct-helper-then-helper-match",
+        small(
+            raw="-A PREROUTING -p tcp -m tcp --dport 21 -j CT --helper ftp",
+            filt="""-A FORWARD -m helper --helper sip -j DROP
+                -A FORWARD -m helper --helper ftp -j ACCEPT""",
+            fwd_policy=FWD_DROP,
+        ),
+        "tcp 10.0.0.5:41046 > 10.244.1.2:21 iif eth0",
+    ),
+)
+
+# The tracer stops with UNDECIDED at these rules: the kernel's path must agree up to there.
+NF_UNDECIDED_17 = (
+    NFCase(
+        "undecided-socket",
+        small(
+            mangle="""-A PREROUTING -p tcp -m tcp --dport 81 -j ACCEPT
+                  -A PREROUTING -p tcp -m socket --transparent -j MARK --set-xmark 0x200/0x200"""
+        ),
+        "tcp 10.0.0.5:41030 > 10.244.1.2:80 iif eth0",
+    ),
+    NFCase(
+        "undecided-connlimit",
+        small(
+            filt="""-A FORWARD -p tcp -m tcp --dport 80 -j LOG --log-prefix "seen "
+                -A FORWARD -p tcp -m connlimit --connlimit-above 10 -j DROP"""
+        ),
+        "tcp 10.0.0.5:41031 > 10.244.1.2:80 iif eth0",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class NFSequence:
+    """New connections one after another; the kernel keeps recent lists and nth counters."""
+
+    id: str
+    rules: str
+    packets: tuple[str, ...]
+
+
+def _udp(n: int, first: int, dst: str) -> tuple[str, ...]:
+    return tuple(f"udp 10.0.0.5:{first + i} > {dst} iif eth0" for i in range(n))
+
+
+NTH = small(
+    nat="""-A PREROUTING -d 10.96.5.5/32 -p udp -m udp --dport 53 -m statistic --mode nth \
+--every 3 --packet 1 -j DNAT --to-destination 10.244.1.11:53
+        -A PREROUTING -d 10.96.5.5/32 -p udp -m udp --dport 53 -m statistic --mode nth \
+--every 2 --packet 0 -j DNAT --to-destination 10.244.1.12:53
+        -A PREROUTING -d 10.96.5.5/32 -p udp -m udp --dport 53 -j DNAT \
+--to-destination 10.244.1.13:53"""
+)
+NTH_INVERTED = small(
+    nat="""-A PREROUTING -d 10.96.5.6/32 -p udp -m udp --dport 53 -m statistic --mode nth \
+! --every 4 --packet 2 -j DNAT --to-destination 10.244.1.14:53
+        -A PREROUTING -d 10.96.5.6/32 -p udp -m udp --dport 53 -j DNAT \
+--to-destination 10.244.1.15:53"""
+)
+HITCOUNT = small(
+    nat="""-A PREROUTING -d 10.96.5.7/32 -p udp -m recent --rcheck --hitcount 3 --name inf \
+-j DNAT --to-destination 10.244.1.16:53
+        -A PREROUTING -d 10.96.5.7/32 -p udp -m recent --set --name inf \
+-j DNAT --to-destination 10.244.1.17:53"""
+)
+NF_SEQUENCES_17 = (
+    NFSequence("nth-three-rules", NTH, _udp(7, 42000, "10.96.5.5:53")),
+    NFSequence("nth-inverted", NTH_INVERTED, _udp(5, 42100, "10.96.5.6:53")),
+    NFSequence("recent-hitcount", HITCOUNT, _udp(5, 42200, "10.96.5.7:53")),
+    NFSequence(
+        "kp-session-affinity-sticks",
+        GENERATED,
+        tuple(f"tcp 10.0.0.5:{42300 + i} > 10.96.0.24:80 iif eth0" for i in range(4)),
+    ),
+)

@@ -125,6 +125,23 @@ def _bad(value: str, source: str) -> int:
     raise ParseError(f"bad mark {value!r}", source=source, expected="0x4000 or a number")
 
 
+def parse_iface(spec: str, source: str = "--iface") -> tuple[str, ipaddress.IPv4Interface]:
+    """``NAME=ADDR/PLEN`` (``eth1=172.16.0.4/24``): an interface of the node and its address."""
+    name, sep, addr = spec.partition("=")
+    if not sep or not name or "/" not in addr:
+        raise ParseError(
+            f"cannot read interface {spec!r}", source=source, expected="NAME=ADDR/PLEN"
+        )
+    try:
+        return name, ipaddress.IPv4Interface(addr)
+    except ValueError:
+        raise ParseError(
+            f"{addr!r} is not an IPv4 address with a prefix length",
+            source=source,
+            expected="NAME=ADDR/PLEN, e.g. eth1=172.16.0.4/24",
+        ) from None
+
+
 @dataclass(frozen=True)
 class Route:
     dst: ipaddress.IPv4Network
@@ -157,6 +174,26 @@ class Node:
                 Route(ipaddress.IPv4Network("0.0.0.0/0"), dev, gateway),
             ),
         )
+
+    @classmethod
+    def from_interfaces(
+        cls,
+        interfaces: list[tuple[str, ipaddress.IPv4Interface]],
+        default_dev: str | None = None,
+        routes: tuple[Route, ...] = (),
+    ) -> Node:
+        """A node from ``NAME=ADDR/PLEN`` interfaces: each address on its device, each prefix
+        a connected route via it (as the kernel adds one for an address with a prefix), plus
+        ``routes`` and a default route via ``default_dev``."""
+        addresses: dict[str, tuple[str, ...]] = {}
+        connected: list[Route] = []
+        for name, iface in interfaces:
+            addresses[name] = (*addresses.get(name, ()), str(iface.ip))
+            if iface.network.prefixlen < 32:
+                connected.append(Route(iface.network, name))
+        addresses.setdefault("lo", ("127.0.0.1",))
+        default = (Route(ipaddress.IPv4Network("0.0.0.0/0"), default_dev),) if default_dev else ()
+        return cls(addresses, (*routes, *connected, *default))
 
     def local_addresses(self) -> set[str]:
         return {a for addrs in self.addresses.values() for a in addrs}
