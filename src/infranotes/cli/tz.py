@@ -9,39 +9,13 @@ from pathlib import Path
 from infranotes.cli.common import Parser, UsageError, emit, json_parent, number, read_bytes
 
 
-def utc(t: int) -> str:
-    """A Unix time as UTC text, or the raw seconds when it is outside datetime's range."""
-    import datetime as dt
-
-    try:
-        return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UT")
-    except (OverflowError, ValueError, OSError):
-        return f"{t} s"
-
-
 def _inspect(args: argparse.Namespace) -> int:
     from infranotes.timekeeping.tzif import parse_tzif
 
     limit = int(number(args.limit, "--limit", int, lo=0, hi=100_000))
     z = parse_tzif(read_bytes(args.file, "TZif file"), args.file)
-    rows = [
-        {
-            "at": t,
-            "utc": utc(t),
-            "utoff": z.types[i].utoff,
-            "isdst": z.types[i].isdst,
-            "abbr": z.types[i].abbr,
-        }
-        for t, i in zip(z.transitions, z.indices, strict=True)
-    ]
-    doc = {
-        "file": args.file,
-        "version": z.version,
-        "types": [{"utoff": t.utoff, "isdst": t.isdst, "abbr": t.abbr} for t in z.types],
-        "transitions": rows,
-        "leap_seconds": [{"occurrence": x.occurrence, "correction": x.correction} for x in z.leaps],
-        "footer": z.footer,
-    }
+    doc = z.to_json()
+    rows = doc["transitions"]
     if args.json:
         emit(doc)
         return 0
@@ -65,6 +39,7 @@ def _doctor(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from infranotes.timekeeping.resolve import diagnose
+    from infranotes.timekeeping.tzif import utc_text
 
     root = Path(args.root)
     if not root.is_dir():
@@ -99,7 +74,7 @@ def _doctor(args: argparse.Namespace) -> int:
         h, m = divmod(abs(state.utc_offset_seconds) // 60, 60)
         print(
             f"{state.libc}: zone {state.zone or '(unnamed)'} from {state.source}: "
-            f"{state.abbreviation} UTC{sign}{h:02d}:{m:02d} at {utc(at)}"
+            f"{state.abbreviation} UTC{sign}{h:02d}:{m:02d} at {utc_text(at)}"
         )
         for w in state.warnings:
             print(f"warning: {w}", file=sys.stderr)

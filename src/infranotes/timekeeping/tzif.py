@@ -9,6 +9,7 @@ field that is inconsistent.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import struct
 from dataclasses import dataclass
 
@@ -70,6 +71,38 @@ class TZif:
             utoff, isdst, abbr = tz.evaluate(t)
             return LocalTimeType(utoff, isdst, abbr)
         return self.types[self.indices[i]]
+
+    def to_json(self) -> dict[str, object]:
+        """The shape ``infranotes tz inspect --json`` prints: every type, transition (with its
+        UTC time as text) and leap second, and the footer."""
+        return {
+            "file": self.source,
+            "version": self.version,
+            "types": [{"utoff": t.utoff, "isdst": t.isdst, "abbr": t.abbr} for t in self.types],
+            "transitions": [
+                {
+                    "at": t,
+                    "utc": utc_text(t),
+                    "utoff": self.types[i].utoff,
+                    "isdst": self.types[i].isdst,
+                    "abbr": self.types[i].abbr,
+                }
+                for t, i in zip(self.transitions, self.indices, strict=True)
+            ],
+            "leap_seconds": [
+                {"occurrence": x.occurrence, "correction": x.correction} for x in self.leaps
+            ],
+            "footer": self.footer,
+        }
+
+
+def utc_text(t: int) -> str:
+    """A Unix time as UTC text, or the raw seconds outside datetime's range (TZif allows
+    instants from −2**59 on, RFC 8536 §3.2)."""
+    try:
+        return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UT")
+    except (OverflowError, ValueError, OSError):
+        return f"{t} s"
 
 
 def _need(data: bytes, pos: int, n: int, what: str, source: str) -> None:
