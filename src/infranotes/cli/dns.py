@@ -75,15 +75,7 @@ def _pod_resolv_conf(args: argparse.Namespace) -> int:
         node_resolv_conf=node,
     )
     if args.json:
-        emit(
-            {
-                "nameservers": list(result.nameservers),
-                "searches": list(result.searches),
-                "options": list(result.options),
-                "warnings": list(result.warnings),
-                "text": result.text,
-            }
-        )
+        emit(result.to_json())
     else:
         for w in result.warnings:
             print(f"warning: {w}", file=sys.stderr)

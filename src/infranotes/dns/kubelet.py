@@ -107,6 +107,16 @@ class PodDNSResult:
     def text(self) -> str:
         return render_resolv_conf(self.nameservers, self.searches, self.options)
 
+    def to_json(self) -> dict[str, object]:
+        """The shape ``infranotes dns pod-resolv-conf --json`` prints, with the file's text."""
+        return {
+            "nameservers": list(self.nameservers),
+            "searches": list(self.searches),
+            "options": list(self.options),
+            "warnings": list(self.warnings),
+            "text": self.text,
+        }
+
 
 def _omit_duplicates(items: list[str]) -> list[str]:
     seen: set[str] = set()
