@@ -73,7 +73,7 @@ def stacked_states(points: list[tuple[float, dict[str, int]]], title: str = ""):
         xs.append(t)
         for n in names:
             series[n].append(counts[n])
-    fig, ax = figure(figsize=(8.5, 3.4))
+    fig, ax = figure(figsize=(5, 5.0))  # narrow, legend below: 10 pt text stays legible on a phone
     colors = [
         PALETTE[3],
         "#444444",
@@ -96,9 +96,9 @@ def stacked_states(points: list[tuple[float, dict[str, int]]], title: str = ""):
     ax.set_xlabel("seconds")
     ax.set_ylabel("placement groups")
     ax.set_xlim(xs[0], xs[-1])
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4, fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, fontsize=10)
     if title:
-        ax.set_title(title, fontsize=10, pad=38)
+        ax.set_title(title, fontsize=11)
     return fig
 
 
