@@ -190,3 +190,20 @@ def test_recorded_run_behind_the_notebooks_prose() -> None:
         "active+undersized+degraded+remapped+backfill_wait",
         "active+undersized+degraded+remapped+backfilling",
     } <= set(restart["first_seen"])
+
+
+def test_counts_read_as_a_phrase_not_a_dict() -> None:
+    from infranotes.ceph.figures import counts_phrase, stages_table
+    from infranotes.ceph.lab import Stage
+
+    assert counts_phrase({"active+undersized": 4, "active+undersized+degraded": 28}) == (
+        "28 active+undersized+degraded, 4 active+undersized"
+    )
+    assert counts_phrase({"b": 1, "a": 1}) == "1 a, 1 b"
+    assert counts_phrase({}) == "no PGs"
+    recorded = json.loads((DATA / "05_osd_down_undersized_degraded.json").read_text())
+    snap = parse(json.dumps(recorded["pg_dump_pgs_brief"]))
+    table = stages_table([Stage("osd.2 stopped", 5.1, snap, ["a", "b"]), Stage("pending", 0.0)])
+    assert table.rows[0][3] == "28 active+undersized+degraded, 4 active+undersized"
+    assert table.rows[1][2:4] == ("—", "—")
+    assert "{" not in repr(table)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from infranotes.plotting import PALETTE, figure
 from infranotes.table import Table
+
+if TYPE_CHECKING:
+    from infranotes.ceph.lab import Stage
 
 # Families of states, most serious first wins: a PG counts in the first family its state has.
 FAMILIES = (
@@ -68,7 +73,7 @@ def stacked_states(points: list[tuple[float, dict[str, int]]], title: str = ""):
         xs.append(t)
         for n in names:
             series[n].append(counts[n])
-    fig, ax = figure(figsize=(8.5, 3.4))
+    fig, ax = figure(figsize=(5, 5.0))  # narrow, legend below: 10 pt text stays legible on a phone
     colors = [
         PALETTE[3],
         "#444444",
@@ -91,9 +96,9 @@ def stacked_states(points: list[tuple[float, dict[str, int]]], title: str = ""):
     ax.set_xlabel("seconds")
     ax.set_ylabel("placement groups")
     ax.set_xlim(xs[0], xs[-1])
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4, fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, fontsize=10)
     if title:
-        ax.set_title(title, fontsize=10, pad=38)
+        ax.set_title(title, fontsize=11)
     return fig
 
 
@@ -103,4 +108,33 @@ def glossary_table() -> Table:
     return Table(
         ("state", "meaning", "含义", "severity"),
         [(s.name, s.meaning_en, s.meaning_zh, s.severity) for s in STATES.values()],
+    )
+
+
+def counts_phrase(counts: Mapping[str, int]) -> str:
+    """PG counts as a reader says them: ``28 active+undersized+degraded, 4 active+undersized``.
+
+    Largest count first (ties by state), so the settled state of a stage reads first; an
+    empty mapping (no PG reported) is ``no PGs``. The notebook shows this instead of the dict.
+    """
+    if not counts:
+        return "no PGs"
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{n} {state}" for state, n in ordered)
+
+
+def stages_table(stages: Iterable[Stage]) -> Table:
+    """One row per step of the live scenario: time taken, health, settled states in words."""
+    return Table(
+        ("step", "seconds", "health", "settled PG states", "states seen on the way"),
+        [
+            (
+                s.name,
+                s.seconds,
+                s.snapshot.health if s.snapshot else "—",
+                counts_phrase(s.snapshot.pgs_by_state) if s.snapshot else "—",
+                len(s.seen),
+            )
+            for s in stages
+        ],
     )

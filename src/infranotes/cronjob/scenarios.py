@@ -8,6 +8,7 @@ results into :class:`~infranotes.plotting.Table` rows, so notebook cells stay on
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -173,11 +174,11 @@ def compare_figure(name: str, versions: tuple[str, ...] = ("v1.10", "current")):
     from infranotes.cronjob.simulate import timeline
     from infranotes.plotting import figure
 
-    fig, axes = figure(len(versions), 1, figsize=(8.5, 1.9 * len(versions) + 0.6), sharex=True)
+    fig, axes = figure(len(versions), 1, figsize=(5, 2.3 * len(versions) + 0.8), sharex=True)
     axes = list(axes) if len(versions) > 1 else [axes]
     for ax, version in zip(axes, versions, strict=True):
         timeline(run(name, version), f"{version} controller", ax=ax)
         if ax is not axes[-1]:
             ax.set_xlabel("")
-    fig.suptitle(SCENARIOS[name].title, fontsize=10)
+    fig.suptitle(textwrap.fill(SCENARIOS[name].title, 48), fontsize=11)
     return fig

@@ -202,7 +202,7 @@ def timeline(res: Result, title: str = "", ax=None):
         return dt.datetime.fromtimestamp(t, dt.UTC).replace(tzinfo=None)
 
     if ax is None:
-        fig, ax = figure(figsize=(8.5, 3.0))
+        fig, ax = figure(figsize=(5, 3.0))
     fig = ax.figure
     for a, b in res.outages:
         ax.axvspan(x(a), x(b), color="#bbbbbb", alpha=0.45, lw=0, label="controller down")
@@ -248,8 +248,8 @@ def timeline(res: Result, title: str = "", ax=None):
     ax.set_xlim(x(res.start), x(res.end))
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("UTC")
-    ax.set_title(title or f"{res.spec.schedule} ({res.version} controller)", fontsize=10)
-    locator = mdates.AutoDateLocator()
+    ax.set_title(title or f"{res.spec.schedule} ({res.version} controller)", fontsize=11)
+    locator = mdates.AutoDateLocator(maxticks=5)  # 5 in wide: few enough labels to stay 10 pt
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     return fig

@@ -13,10 +13,13 @@ from infranotes.table import Table
 
 def timeline(stacks: Sequence[str], side: str):
     """One bar per timeout over the phases it covers: solid for a deadline, hatched for a
-    per-operation timeout (restarted by every read or write)."""
+    per-operation timeout (restarted by every read or write).
+
+    5.4 in wide with 10 pt text (each label on two lines: stack, then setting), so that shown
+    358 px wide on a phone no label is smaller than about 9 px."""
     phases = model.SERVER_PHASES if side == "server" else model.CLIENT_PHASES
     rows = [t for s in stacks for t in model.timeouts(s) if t.side == side]
-    fig, ax = figure(figsize=(9, 0.42 * len(rows) + 1.4))
+    fig, ax = figure(figsize=(5.4, 0.62 * len(rows) + 2.0))
     for y, t in enumerate(reversed(rows)):
         idx = [phases.index(p) for p in t.covers]
         colour = PALETTE[list(dict.fromkeys(r.stack for r in rows)).index(t.stack) % 6]
@@ -31,13 +34,15 @@ def timeline(stacks: Sequence[str], side: str):
                 edgecolor=colour,
                 hatch=hatch,
             )
-    ax.set_xticks([i + 0.5 for i in range(len(phases))], phases, rotation=20, fontsize=8)
+    ax.set_xticks(
+        [i + 0.5 for i in range(len(phases))], phases, rotation=40, ha="right", fontsize=10
+    )
     ax.grid(False, axis="x")
     for i in range(len(phases) + 1):
         ax.axvline(i, color="#cccccc", lw=0.6, zorder=0)
     ax.set_xlim(0, len(phases))
-    ax.set_yticks(range(len(rows)), [f"{t.stack}  {t.name}" for t in reversed(rows)], fontsize=8)
-    ax.set_title(f"{side} side: which timeout covers which phase", fontsize=10)
+    ax.set_yticks(range(len(rows)), [f"{t.stack}\n{t.name}" for t in reversed(rows)], fontsize=10)
+    ax.set_title(f"{side} side: which timeout\ncovers which phase", fontsize=11)
     return fig
 
 

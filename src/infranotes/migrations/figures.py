@@ -16,27 +16,34 @@ COUNTED = ("user", "project", "project_member", "project_metadata", "repository"
 
 
 def chain_figure():
-    """One box per revision, oldest at the left, with the changelog's summary under it."""
+    """One box per revision, oldest at the top, with the changelog's summary beside it.
+
+    Vertical and 5 in wide with 10 pt text, so that on a phone (358 px wide) it stays legible.
+    """
     revs = runner.chain()
-    fig, ax = figure(figsize=(10, 2.2))
+    step = 1.25
+    fig, ax = figure(figsize=(5, step * 0.9 * len(revs) + 0.7))
     for i, r in enumerate(revs):
+        y = (len(revs) - 1 - i) * step
         ax.add_patch(
             FancyBboxPatch(
-                (i * 2.2, 1.6), 1.6, 0.7, boxstyle="round,pad=0.05",
+                (0, y - 0.35), 1.2, 0.7, boxstyle="round,pad=0.05",
                 facecolor=PALETTE[0] if i else PALETTE[1], edgecolor="none",
             )
         )  # fmt: skip
-        ax.text(i * 2.2 + 0.8, 1.95, r.revision, ha="center", va="center", color="white",
+        ax.text(0.6, y, r.revision, ha="center", va="center", color="white",
                 fontsize=11, weight="bold")  # fmt: skip
         summary = r.summary.split(": ", 1)[-1].replace("``", "")
-        ax.text(i * 2.2 + 0.8, 1.4, textwrap.fill(summary, 24), ha="center", va="top", fontsize=7)
+        ax.text(1.45, y, textwrap.fill(summary, 36), ha="left", va="center", fontsize=10)
         if i:
-            ax.annotate("", xy=(i * 2.2 - 0.05, 1.95), xytext=(i * 2.2 - 0.55, 1.95),
+            ax.annotate("", xy=(0.6, y + 0.42), xytext=(0.6, y + step - 0.42),
                         arrowprops={"arrowstyle": "->", "color": "#555555"})  # fmt: skip
-    ax.set_xlim(-0.2, len(revs) * 2.2 - 0.4)
-    ax.set_ylim(0.6, 2.45)
+    ax.set_xlim(-0.1, 5.2)
+    ax.set_ylim(-0.55, (len(revs) - 1) * step + 0.55)
     ax.axis("off")
-    ax.set_title("alembic revisions (Harbor schema versions); downgrades are disabled", fontsize=10)
+    ax.set_title(
+        "alembic revisions (Harbor schema versions);\ndowngrades are disabled", fontsize=11
+    )
     return fig
 
 

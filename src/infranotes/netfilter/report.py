@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from infranotes.netfilter.hooks import HOOK_ORDER
@@ -88,60 +90,77 @@ def _path(branch: Branch | None) -> set[str]:
 
 
 def hook_diagram(branch: Branch | None = None, title: str = ""):
-    """The five hooks with their tables in the kernel's order; ``branch``'s path in colour."""
-    fig, ax = figure(figsize=(8.5, 4.6))
-    ax.set_xlim(-0.6, 2.6)
-    ax.set_ylim(0.35, 2.75)
+    """The five hooks with their tables in the kernel's order; ``branch``'s path in colour.
+
+    5.2 in wide with 10 pt text, so that on a phone (shown 358 px wide) no label is smaller
+    than about 9 px; the boxes are tall enough for the longest list of stages (OUTPUT's).
+    """
+    fig, ax = figure(figsize=(5.2, 6.0))
+    ax.set_xlim(-0.46, 2.46)
+    ax.set_ylim(0.3, 2.95)
     ax.axis("off")
     ax.grid(False)
     visited = _path(branch)
     used = {(s.hook, s.table) for s in branch.steps} if branch else set()
     hot, cold = PALETTE[1], "#b0b0b0"
+    half_w, half_h = 0.44, 0.36
     for a, b in _EDGES:
         (x0, y0), (x1, y1) = _POS[a], _POS[b]
         color = hot if a in visited and b in visited else cold
+        if x0 == x1:  # OUTPUT down to POSTROUTING
+            start, end = (x0, y0 - half_h), (x1, y1 + half_h)
+        elif y0 == y1:  # along the forwarding row
+            start, end = (x0 + half_w, y0), (x1 - half_w, y1)
+        else:  # PREROUTING up to INPUT, after the routing decision
+            start, end = (x0 + 0.3, y0 + half_h), (x1 - half_w, y1 - 0.1)
         ax.add_patch(
-            FancyArrowPatch(
-                (x0 + 0.32, y0),
-                (x1 - 0.32, y1),
-                arrowstyle="-|>",
-                mutation_scale=14,
-                color=color,
-                lw=2,
-            )
+            FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, color=color, lw=2)
         )
     for hook, (x, y) in _POS.items():
         stages = [s for s, _ in HOOK_ORDER[hook]]
         edge = hot if hook in visited else cold
         ax.add_patch(
             FancyBboxPatch(
-                (x - 0.3, y - 0.34), 0.6, 0.68, boxstyle="round,pad=0.02", fc="white", ec=edge, lw=2
+                (x - half_w, y - half_h),
+                2 * half_w,
+                2 * half_h,
+                boxstyle="round,pad=0.02",
+                fc="white",
+                ec=edge,
+                lw=2,
             )
         )
-        ax.text(x, y + 0.25, hook, ha="center", va="center", fontsize=9, weight="bold")
+        ax.text(x, y + 0.27, hook, ha="center", va="center", fontsize=10, weight="bold")
         for i, st in enumerate(stages):
-            plain = "#555555" if st not in ("conntrack", "confirm") else "#999999"
+            plain = "#444444" if st not in ("conntrack", "confirm") else "#888888"
             color = PALETTE[0] if (hook, st) in used else plain
             weight = "bold" if (hook, st) in used else "normal"
             ax.text(
                 x,
-                y + 0.1 - i * 0.085,
+                y + 0.14 - i * 0.083,
                 st,
                 ha="center",
                 va="center",
-                fontsize=7.5,
+                fontsize=10,
                 color=color,
                 weight=weight,
             )
-    ax.text(0.5, 1.52, "routing\ndecision", ha="center", fontsize=8, style="italic")
-    ax.text(-0.55, 1.0, "in", ha="left", va="center", fontsize=9)
-    ax.text(2.55, 1.0, "out", ha="right", va="center", fontsize=9)
-    ax.text(1.0, 2.5, "local process", ha="center", fontsize=9, style="italic")
+    ax.text(0.05, 1.55, "routing\ndecision", ha="center", va="center", fontsize=10, style="italic")
+    ax.text(0.0, 0.5, "packet in", ha="center", va="center", fontsize=10)
+    ax.text(2.0, 0.5, "packet out", ha="center", va="center", fontsize=10)
+    ax.text(1.5, 2.78, "local process", ha="center", va="center", fontsize=10, style="italic")
     ax.add_patch(
         FancyArrowPatch(
-            (1.3, 2.0), (1.7, 2.0), arrowstyle="-|>", mutation_scale=14, color=cold, lw=1, ls="--"
+            (1.0, 2.0 + half_h),
+            (2.0, 2.0 + half_h),
+            connectionstyle="arc3,rad=-0.35",
+            arrowstyle="-|>",
+            mutation_scale=14,
+            color=cold,
+            lw=1,
+            ls="--",
         )
     )
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(textwrap.fill(title, 46), fontsize=11)
     return fig

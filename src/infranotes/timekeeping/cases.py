@@ -99,8 +99,11 @@ def stale_copy(base: Path) -> Table:
 
 
 def offset_history(zones: tuple[str, ...], start: int = 1900, end: int = 2030):
-    """UTC offset over time for ``zones``, read with our TZif reader (a step plot)."""
-    fig, ax = figure(figsize=(8, 3.8))
+    """UTC offset over time for ``zones``, read with our TZif reader (a step plot).
+
+    5 in wide with 10 pt text and the legend below, legible on a phone (358 px wide).
+    """
+    fig, ax = figure(figsize=(5, 4.6))
     lo = int(dt.datetime(start, 1, 1, tzinfo=dt.UTC).timestamp())
     hi = int(dt.datetime(end, 1, 1, tzinfo=dt.UTC).timestamp())
     for color, name in zip(PALETTE, zones, strict=False):
@@ -118,5 +121,5 @@ def offset_history(zones: tuple[str, ...], start: int = 1900, end: int = 2030):
             ys.append(z.at(t).utoff / 3600)
         ax.step(xs, ys, where="post", label=name, color=color, lw=1.2)
     ax.set_ylabel("UTC offset (hours)")
-    ax.legend(fontsize=8, ncols=2)
+    ax.legend(fontsize=10, ncols=2, loc="upper center", bbox_to_anchor=(0.5, -0.1))
     return fig
