@@ -68,7 +68,7 @@ def article(built: Path, page: str):
 
 
 def external_links(built: Path, page: str) -> set[str]:
-    """Distinct links in the article body that leave the site (http/https to any host)."""
+    """Distinct documents the article links to off the site (http/https; #fragment ignored)."""
     return {
         a["href"].split("#")[0]
         for a in article(built, page).select("a[href]")
