@@ -290,6 +290,8 @@ def test_sidebar_toggles_on_desktop(server: str, tabs, page: str) -> None:
         timeout=3000,
     )
     assert not dialog_open(tab, "pst-primary-sidebar-modal")
+    # The search field left with the sidebar; the header's search icon stands in for it.
+    visible_one(tab, ".search-button__button")
     toggle.click()
     tab.wait_for_function(
         "getComputedStyle(document.getElementById('pst-primary-sidebar')).visibility === 'visible'",
@@ -308,6 +310,13 @@ def test_header_is_not_a_second_search_box_and_no_download_button(server: str, t
     fields = tab.locator(".search-button-field")
     assert sum(fields.nth(i).is_visible() for i in range(fields.count())) == 1
     assert tab.locator(".dropdown-download-buttons, .btn-download-source-button").count() == 0
+    # The one search field opens the search dialog, whose icon sits beside the input, not on it.
+    visible_one(tab, ".search-button-field").click()
+    assert dialog_open(tab, "pst-search-dialog")
+    icon = tab.locator("#pst-search-dialog .fa-magnifying-glass").bounding_box()
+    field = tab.locator("#pst-search-dialog input").bounding_box()
+    assert icon and field and icon["x"] + icon["width"] <= field["x"] + 1, (icon, field)
+    tab.keyboard.press("Escape")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
