@@ -1,0 +1,131 @@
+"""Shared fixtures for the site tests: one build, one local server, one Chromium per session.
+
+The site tests live in one module on purpose: `make test` distributes files over workers
+(`--dist loadfile`), and two workers building the book into the same `_build` would race.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: The three widths the book must work at: a phone, a tablet, a laptop.
+PHONE, TABLET, DESKTOP = 390, 768, 1280
+
+
+def toc_pages() -> list[str]:
+    """Every file listed in _toc.yml, as the .html path the build writes."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for e in entries:
+            if "file" in e:
+                files.append(e["file"])
+            walk(e.get("sections", []) + e.get("chapters", []))
+            for part in e.get("parts", []):
+                walk(part.get("chapters", []))
+
+    walk(toc.get("chapters", []))
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    return [str(Path(f).with_suffix(".html")) for f in files]
+
+
+@pytest.fixture(scope="session")
+def built() -> Path:
+    """Build the whole book with warnings as errors (re-reading every page, so none hide)."""
+    jb = Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run(
+        [str(jb), "build", str(ROOT), "--all", "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def server(built: Path) -> Iterator[str]:
+    """The built site on an ephemeral loopback port (so off-host requests are easy to spot)."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no `playwright install` download)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+@dataclass
+class Tab:
+    """A reused browser tab and the console errors and page exceptions seen since the last load."""
+
+    page: Any
+    errors: list[str] = field(default_factory=list)
+
+    def goto(self, server: str, path: str) -> None:
+        """Load a page; the theme binds its handlers on DOMContentLoaded, so "load" is enough."""
+        self.errors.clear()
+        self.page.goto(f"{server}/{path}", wait_until="load")
+
+
+@pytest.fixture(scope="session")
+def tabs(browser) -> Iterator[dict[int, Tab]]:
+    """One reused tab per width. Tests that change stored state (colour mode) open their own."""
+    contexts = {
+        w: browser.new_context(viewport={"width": w, "height": 800})
+        for w in (PHONE, TABLET, DESKTOP)
+    }
+    out = {}
+    for w, ctx in contexts.items():
+        tab = Tab(ctx.new_page())
+        tab.page.on("console", lambda m, t=tab: m.type == "error" and t.errors.append(m.text))
+        tab.page.on("pageerror", lambda e, t=tab: t.errors.append(str(e)))
+        out[w] = tab
+    yield out
+    for ctx in contexts.values():
+        ctx.close()
