@@ -14,8 +14,10 @@ APT_PACKAGES := iproute2 util-linux libc-bin gcc musl-tools chromium nsd iptable
 # Ceph's daemons for the PG-state mini-cluster (Pacific 16.2 in Debian 12), as the shared recipe
 # installed them: without recommends (98 packages, about 20 s). The migrations lab's MariaDB
 # and PostgreSQL servers, which the tests start as plain processes in temporary directories;
-# chrony for the NTP lab (two chronyd -x in a namespace: they never adjust the clock).
-APT_NO_RECOMMENDS := ceph-mon ceph-osd ceph-mgr ceph-common mariadb-server postgresql chrony
+# chrony for the NTP lab (two chronyd -x in a namespace: they never adjust the clock); a CJK
+# font so the site tests' screenshots show the Chinese text as a reader sees it.
+APT_NO_RECOMMENDS := ceph-mon ceph-osd ceph-mgr ceph-common mariadb-server postgresql chrony \
+  fonts-noto-cjk
 JB := $(BIN)/jupyter-book
 JOBS ?= 2
 
