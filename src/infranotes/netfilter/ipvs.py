@@ -244,7 +244,9 @@ def kube_proxy_ipvs_rules(
     ``KUBE-IPVS-FILTER`` lets Service ports through and REJECTs new connections to any other
     port of an address on ``kube-ipvs0`` (kubernetes#72236). ClusterIP Services only: the
     NodePort, LoadBalancer, external-IP, firewall and health-check sets and chains are
-    left out (they are empty for such Services, apart from their jumps).
+    left out (they are empty for such Services, apart from their jumps), and so is the
+    hairpin rule (``KUBE-LOOP-BACK`` set, MASQUERADE in ``KUBE-POSTROUTING``) that matches
+    packets IPVS has already sent back to a local endpoint.
     """
     cluster = []
     reals = []
