@@ -9,8 +9,9 @@ STAMP := $(VENV)/.installed
 # records are compared with), the browser for the site tests, and Go with Debian's robfig/cron
 # v3.0.1 (the release Kubernetes pins), which the CronJob schedule oracle builds against offline,
 # the reference CNI plugins with ping for the CNI oracle, and openssl for the HTTP labs' certificate.
+# ipset: the ipsets that Calico natOutgoing and kube-proxy IPVS-mode rules match, in the netfilter lab.
 APT_PACKAGES := iproute2 util-linux libc-bin gcc musl-tools chromium nsd iptables nftables conntrack openssl \
-  golang-go golang-github-robfig-cron-dev containernetworking-plugins iputils-ping
+  golang-go golang-github-robfig-cron-dev containernetworking-plugins iputils-ping ipset
 # Ceph's daemons for the PG-state mini-cluster (Pacific 16.2 in Debian 12), as the shared recipe
 # installed them: without recommends (98 packages, about 20 s). The migrations lab's MariaDB
 # and PostgreSQL servers, which the tests start as plain processes in temporary directories;

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from infranotes.lab import NetNS, available, run, veth
@@ -80,8 +81,21 @@ class KernelTrace:
 class NetfilterLab:
     """Namespaces, routes and a loaded ruleset; :meth:`send` traces one packet for real."""
 
-    def __init__(self, rules: str, pod_addresses: tuple[str, ...] = (), client: str = "10.0.0.5"):
+    def __init__(
+        self,
+        rules: str,
+        pod_addresses: tuple[str, ...] = (),
+        client: str = "10.0.0.5",
+        ipsets: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
+        dummy: Mapping[str, tuple[str, ...]] | None = None,
+    ):
+        """``ipsets`` (name -> (type, entries)) are created in the node before the rules are
+        loaded; ``dummy`` (device -> addresses) adds dummy devices to the node, left down as
+        kube-proxy leaves ``kube-ipvs0`` (an address on a down device is still local); where
+        the kernel has no dummy driver, a veth pair left down stands in for it."""
         self.rules = rules
+        self.ipsets = dict(ipsets or {})
+        self.dummy = dict(dummy or {})
         self.client_addr = client
         found = re.findall(r"--to-destination (\d+\.\d+\.\d+\.\d+)", rules)
         self.pod_addresses = tuple(dict.fromkeys((*pod_addresses, *found)))
@@ -95,11 +109,14 @@ class NetfilterLab:
         routes = [Route(ipaddress.IPv4Network(f"{a}/32"), DOWN_DEV) for a in self.pod_addresses]
         routes.append(Route(ipaddress.IPv4Network("0.0.0.0/0"), UP_DEV))
         return Node(
-            {UP_DEV: (NODE_UP,), DOWN_DEV: (NODE_DOWN,), "lo": ("127.0.0.1",)}, tuple(routes)
+            {UP_DEV: (NODE_UP,), DOWN_DEV: (NODE_DOWN,), "lo": ("127.0.0.1",), **self.dummy},
+            tuple(routes),
         )
 
     def __enter__(self) -> NetfilterLab:
         available("ip", "iptables-nft-restore", "xtables-monitor", "nft", "stdbuf", netns=True)
+        if self.ipsets:
+            available("ipset")
         for ns in (self.client, self.node_ns, self.pods):
             ns.__enter__()
         try:
@@ -134,6 +151,24 @@ class NetfilterLab:
             ["ip", "netns", "exec", self.node_ns.name, "sysctl", "-qw", "net.ipv4.ip_forward=1"],
             check=True,
         )
+        for dev, addrs in self.dummy.items():
+            made = run(["ip", "-n", self.node_ns.name, "link", "add", dev, "type", "dummy"])
+            if made.returncode != 0:  # a kernel without CONFIG_DUMMY: a down veth does the same
+                self._ip(
+                    self.node_ns, "link", "add", dev, "type", "veth", "peer", "name", f"{dev}p"
+                )
+            for a in addrs:
+                self._ip(self.node_ns, "addr", "add", f"{a}/32", "dev", dev)
+        if self.ipsets:
+            script = "".join(
+                f"create {name} {kind}\n" + "".join(f"add {name} {e}\n" for e in entries)
+                for name, (kind, entries) in self.ipsets.items()
+            )
+            run(
+                ["ip", "netns", "exec", self.node_ns.name, "ipset", "restore"],
+                input=script,
+                check=True,
+            )
         run(
             ["ip", "netns", "exec", self.node_ns.name, "iptables-nft-restore"],
             input=self.rules,

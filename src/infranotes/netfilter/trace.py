@@ -530,6 +530,9 @@ class Tracer:
     # ------------------------------------------------------------------ the walk
     def _route(self, st: _State, hook_after: str) -> None:
         p = st.packet
+        if self.node.is_local(p.dst):  # the local routing table: out via lo, never a device
+            st.packet = p.with_(oif="lo")
+            return
         r = self.node.route(p.dst)
         if r is None:
             st.fate = f"no route to {p.dst}"
