@@ -8,6 +8,8 @@ each run into a :class:`~infranotes.dns.search.Lookup`, the same type the model 
 from __future__ import annotations
 
 import json
+import signal
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from infranotes.dns.resolvconf import parse_resolv_conf
@@ -33,12 +35,21 @@ class Observation:
     lookup: Lookup
 
 
-def collapse(names: list[str]) -> tuple[str, ...]:
-    """Candidate names in the order first asked, consecutive repeats (retries, A/AAAA) merged."""
+def collapse(log: Sequence[LoggedQuery]) -> tuple[str, ...]:
+    """Candidate names in the order asked, one entry per time the resolver asked for a name.
+
+    Retries of an unanswered question (a timeout, SERVFAIL, REFUSED) and the A/AAAA pair
+    belong to one candidate; a question asked again after a final answer (NOERROR or
+    NXDOMAIN) starts a new one, so a search domain listed twice shows twice.
+    """
     out: list[str] = []
-    for n in names:
-        if not out or out[-1] != n:
-            out.append(n)
+    answered: set[str] = set()  # qtypes of the current candidate that got a final answer
+    for q in log:
+        if not out or out[-1] != q.qname or q.qtype in answered:
+            out.append(q.qname)
+            answered = set()
+        if q.rcode in ("NOERROR", "NXDOMAIN"):
+            answered.add(q.qtype)
     return tuple(out)
 
 
@@ -89,28 +100,42 @@ class ResolverLab:
         self.server.stop()
         self.ns.__exit__(None, None, None)
 
-    def run(self, client: str, name: str, *, timeout: float = 30) -> Observation:
-        """Resolve ``name`` with a real client: ``getent`` (glibc NSS), ``glibc`` or ``musl``."""
+    def run(
+        self,
+        client: str,
+        name: str,
+        *,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 30,
+    ) -> Observation:
+        """Resolve ``name`` with a real client: ``getent`` (glibc NSS), ``glibc`` or ``musl``.
+
+        ``env`` is added to the client's environment (``LOCALDOMAIN``, ``RES_OPTIONS``).
+        """
         if client == "getent":
             cmd = ["getent", "ahosts", name]
         elif client in ("glibc", "musl"):
             cmd = [str(build_gai(client)), name]
         else:
             raise LabUnavailable(f"unknown client {client!r}; choose from {', '.join(CLIENTS)}")
+        if env:
+            cmd = ["env", *(f"{k}={v}" for k, v in env.items()), *cmd]
         with self.server.capture() as log:
             proc = self.ns.exec(cmd, timeout=timeout)
         libc = "musl" if client == "musl" else "glibc"
         if client == "getent":
             addrs = _getent_addresses(proc.stdout)
             status = "ok" if proc.returncode == 0 else "failed"
+        elif proc.returncode == -signal.SIGABRT:
+            addrs, status = (), "abort"  # glibc's assert() in update_from_conf
         else:
             try:
                 result = json.loads(proc.stdout)
             except json.JSONDecodeError:
                 raise LabUnavailable(f"{client} probe printed {proc.stdout!r}") from None
             addrs, status = tuple(result["addrs"]), result["status"]
-        conf = parse_resolv_conf(self.resolv_conf, libc)  # type: ignore[arg-type]
-        tried = collapse([q.qname for q in log])
+        conf = parse_resolv_conf(self.resolv_conf, libc, env=env)  # type: ignore[arg-type]
+        tried = collapse(log)
         answered = None
         if status == "ok":
             hits = [q.qname for q in log if q.answers]

@@ -8,6 +8,7 @@ where the machine allows, an oracle test against the real library.
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -88,6 +89,7 @@ class ResolvConf:
     warnings: tuple[ConfWarning, ...] = ()
     source: str = "<resolv.conf>"
     nameservers_configured: bool = field(default=True)
+    abort_reason: str | None = None  # glibc only: the resolver aborts before any query
 
     @property
     def ndots(self) -> int:
@@ -181,6 +183,11 @@ def parse_resolv_conf(
         conf = _parse_glibc(text, source, env or {}, hostname)
     else:
         conf = _parse_musl(text, source)
+        ignored = [k for k in ("LOCALDOMAIN", "RES_OPTIONS") if env and k in env]
+        if ignored:
+            # resolvconf.c __get_resolv_conf reads /etc/resolv.conf only (no getenv).
+            note = ConfWarning(0, f"musl does not read {' or '.join(ignored)}: ignored")
+            conf = replace(conf, warnings=(*conf.warnings, note))
     if strict and conf.warnings:
         first = conf.warnings[0]
         raise ParseError(first.message, source=source, line=first.line)
@@ -226,7 +233,7 @@ def _parse_glibc(
                 warn.append(ConfWarning(no, f"glibc reads only {words[0]!r} from the domain line"))
             search = [words[0]]
         elif (rest := _keyword(line, "search", "glibc")) is not None:
-            words = rest.split()
+            words = [w for w in re.split("[ \t]", rest) if w]  # blanks are space and tab only
             if words and localdomain is None:
                 search = words
         elif (rest := _keyword(line, "nameserver", "glibc")) is not None:
@@ -241,12 +248,13 @@ def _parse_glibc(
         elif (rest := _keyword(line, "options", "glibc")) is not None:
             _glibc_options(rest, opts, warn, no)
     if localdomain is not None:
-        search = localdomain.split()
-    if "RES_OPTIONS" in env:
-        _glibc_options(env["RES_OPTIONS"], opts, warn, 0)
+        search = localdomain_search_list(localdomain)
     if search is None:
         # res_init.c: with no domain/search line, the domain part of gethostname() is used.
         search = [hostname.split(".", 1)[1]] if hostname and "." in hostname.strip(".") else []
+    if "RES_OPTIONS" in env:
+        # res_init.c res_vinit_1: RES_OPTIONS is applied after the whole file was read.
+        _glibc_options(env["RES_OPTIONS"], opts, warn, 0)
     configured = bool(servers)
     return ResolvConf(
         libc="glibc",
@@ -256,35 +264,136 @@ def _parse_glibc(
         warnings=tuple(warn),
         source=source,
         nameservers_configured=configured,
+        abort_reason=glibc_legacy_search_abort(tuple(search)),
     )
+
+
+def localdomain_search_list(value: str) -> list[str]:
+    """The search list glibc builds from ``LOCALDOMAIN`` (res_init.c res_vinit_1).
+
+    The first entry starts at the first character, even a blank one, so ``""`` and
+    ``" a.test"`` both put the empty domain (the root) first; later entries start after runs
+    of spaces and tabs; a newline ends the value.
+    """
+    value = value.split("\n", 1)[0]
+    first, *others = re.split("[ \t]", value)
+    return [first, *(w for w in others if w)]
+
+
+GLIBC_DEFDNAME = 256  # sizeof (_res.defdname): storage for the legacy copy of the search list
+GLIBC_DNSRCH_BYTES = 56  # sizeof (_res.dnsrch) on LP64: (MAXDNSRCH + 1) pointers
+MAXDNSRCH = 6
+
+
+def glibc_legacy_search_abort(search: tuple[str, ...]) -> str | None:
+    """Why glibc 2.36 aborts on this search list, or None.
+
+    resolv_conf.c update_from_conf copies the first MAXDNSRCH domains into the 256-byte
+    ``_res.defdname`` and stops at the first one that does not fit; it then asserts
+    ``resolv_conf_matches``, which accepts a shortened copy only after MAXDNSRCH entries or
+    when the bytes copied so far exceed ``sizeof (resp->dnsrch)`` (56: the size of the
+    pointer array, not of defdname). A list cut short for space earlier fails the assertion
+    and getaddrinfo() dies with SIGABRT (oracle-tested).
+    """
+    used = 0
+    for i, domain in enumerate(search[:MAXDNSRCH]):
+        if used + len(domain) + 1 > GLIBC_DEFDNAME:
+            if i == 0 or used <= GLIBC_DNSRCH_BYTES:
+                return (
+                    f"search domain {i + 1} does not fit _res.defdname after {used} bytes: "
+                    "glibc fails `assert (resolv_conf_matches (resp, conf))` (SIGABRT)"
+                )
+            return None
+        used += len(domain) + 1
+    return None
+
+
+def glibc_atoi(text: str) -> int:
+    """glibc's ``atoi``: ``(int) strtol (s, NULL, 10)`` on LP64.
+
+    strtol skips leading white space (space, \\t, \\n, \\v, \\f, \\r), takes a sign and the
+    digits, and saturates at LONG_MIN/LONG_MAX; the cast to int keeps the low 32 bits.
+    """
+    s = text.lstrip(" \t\n\v\f\r")
+    sign, i = 1, 0
+    if s[:1] in ("+", "-"):
+        sign, i = (-1 if s[0] == "-" else 1), 1
+    j = i
+    while j < len(s) and s[j] in "0123456789":
+        j += 1
+    value = sign * int(s[i:j]) if j > i else 0
+    value = max(-(2**63), min(2**63 - 1, value))  # strtol saturates (errno ERANGE)
+    value &= 0xFFFFFFFF
+    return value - 2**32 if value >= 2**31 else value
+
+
+def glibc_stored_ndots(i: int) -> int:
+    """What ``ndots:`` leaves in ``_res.ndots`` for an atoi() result ``i``.
+
+    res_init.c res_setoptions: ``if (i <= RES_MAXNDOTS) template.ndots = i; else
+    RES_MAXNDOTS`` -- only the upper bound is checked. The value goes through ``unsigned int``
+    (resolv_conf.h) into ``unsigned ndots:4`` (bits/types/res_state.h), so a negative value
+    keeps its low four bits: -1 becomes 15, -16 becomes 0.
+    """
+    return MAX_NDOTS if i > MAX_NDOTS else i & 0xF
 
 
 def _glibc_options(
     rest: str, opts: dict[str, int | bool], warn: list[ConfWarning], no: int
 ) -> None:
+    """res_init.c ``res_setoptions``: walk ``rest`` as glibc does, one warning per option.
+
+    Words are separated by spaces and tabs only; ``ndots:``/``timeout:``/``attempts:`` are
+    matched at the start of a word and their value is read by atoi(), which may skip
+    white space into the next word (``ndots: 3`` sets 3); flag options match as prefixes.
+    """
+    cp = 0
     limits = {"ndots": MAX_NDOTS, "timeout": GLIBC_MAX_TIMEOUT, "attempts": GLIBC_MAX_ATTEMPTS}
-    for word in rest.split():
-        key, colon, value = word.partition(":")
-        if colon and key in limits:
-            n = _atoi(value)
-            if n < 0:
-                warn.append(ConfWarning(no, f"{word}: negative value, read as 0 here"))
-                n = 0
-            if n > limits[key]:
-                warn.append(ConfWarning(no, f"{word}: glibc caps {key} at {limits[key]}"))
-                n = limits[key]
-            if not value[:1].isdigit():
-                warn.append(ConfWarning(no, f"{word}: not a number, glibc's atoi() reads {n}"))
-            opts[key] = n
-            continue
-        for name, attr in GLIBC_FLAG_OPTIONS:
-            if word.startswith(name):
-                opts[attr] = True
-                if word != name:
-                    warn.append(ConfWarning(no, f"{word!r} is read as {name!r} (prefix match)"))
-                break
-        else:
-            warn.append(ConfWarning(no, f"unknown option {word!r}: glibc ignores it"))
+    while cp < len(rest):
+        while cp < len(rest) and rest[cp] in " \t":
+            cp += 1
+        end = cp
+        while end < len(rest) and rest[end] not in " \t":
+            end += 1
+        word = rest[cp:end].rstrip("\n")
+        key = next((k for k in limits if rest.startswith(k + ":", cp)), None)
+        if key is not None:
+            i = glibc_atoi(rest[cp + len(key) + 1 :])
+            value = glibc_stored_ndots(i) if key == "ndots" else min(i, limits[key])
+            opts[key] = value
+            message = _glibc_value_note(key, word[len(key) + 1 :], i, value, limits[key])
+            if message:
+                warn.append(ConfWarning(no, f"{word!r}: {message}"))
+        elif word:
+            for name, attr in GLIBC_FLAG_OPTIONS:
+                if word.startswith(name):
+                    opts[attr] = True
+                    if word != name:
+                        warn.append(ConfWarning(no, f"{word!r} is read as {name!r} (prefix match)"))
+                    break
+            else:
+                warn.append(ConfWarning(no, f"unknown option {word!r}: glibc ignores it"))
+        cp = end
+
+
+def _glibc_value_note(key: str, text: str, i: int, value: int, cap: int) -> str | None:
+    """One sentence on how glibc read ``key:text`` (one option, one note), or None."""
+    if text.isascii() and text.isdigit() and int(text) == i == value:
+        return None
+    if i > cap:
+        return f"glibc caps {key} at {cap}"
+    if key == "ndots" and i < 0:
+        return (
+            f"glibc's atoi() reads {i}, which passes the `i <= RES_MAXNDOTS` check and "
+            f"lands in the 4-bit _res.ndots as {value}"
+        )
+    if i < 0:
+        return f"glibc's atoi() reads {i} and stores it unchecked"
+    if text.isascii() and text.isdigit():
+        return f"glibc's atoi() reads {i} (strtol's result cut to a 32-bit int)"
+    if not text:
+        return f"glibc's atoi() skips the blank and reads {i} from what follows"
+    return f"glibc's atoi() reads {i}"
 
 
 MUSL_IGNORED_OPTIONS = tuple(n for n, _ in GLIBC_FLAG_OPTIONS)
