@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 NS = "nameserver 127.0.0.1\n"
 K8S = "search default.svc.cluster.local svc.cluster.local cluster.local\n"
@@ -37,6 +37,7 @@ class Case:
     refused: tuple[str, ...] = ()
     drop: tuple[str, ...] = ()
     clients: tuple[str, ...] = ("getent", "glibc", "musl")
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def _o(ndots: int, extra: str = "") -> str:
@@ -112,4 +113,88 @@ CASES: tuple[Case, ...] = (
         NS + "search " + " ".join(f"d{i}.{'a' * 40}.example" for i in range(1, 9)) + "\n" + _o(1),
         "nosuch",
     ),
+)
+
+
+# -- the edges: candidates that cannot be encoded, ndots values atoi() accepts, the
+#    environment, repeated domains (issue 17). Lengths are of the text without its final dot.
+N243 = ".".join(["c" * 59] * 4) + ".ccc"  # 243 characters, 4 dots: searched under ndots:9
+L64 = "a" * 64
+D249 = ".".join(["b" * 63] * 3) + "." + "b" * 57  # a 249-character search domain
+D247 = D249[2:]  # "s1.test" (8 bytes with its NUL) + 248 fills _res.defdname exactly
+D200 = D249[49:]
+Q = "options timeout:1 attempts:1\n"
+
+
+def _n9(search: str) -> str:
+    return NS + f"search {search}\noptions ndots:9 timeout:1 attempts:1\n"
+
+
+EDGE_CASES: tuple[Case, ...] = (
+    Case("label64-second-domain", NS + f"search s1.test {L64}.test s2.test\n" + Q, "nosuch"),
+    Case("label64-dotted-name-as-is-first", NS + f"search s1.test {L64}.t s3.test\n" + Q, "svc3.x"),
+    Case(
+        "label64-first-no-tld-query",
+        NS + f"search {L64}.t s1.test\noptions no-tld-query timeout:1 attempts:1\n",
+        "svc1",
+    ),
+    Case("root-then-label64", NS + f"search . {L64}.t\n" + Q, "nosuch"),
+    Case("candidate-253-chars-sent", _n9("s2.test.a s1.test"), N243),
+    Case("candidate-254-chars", _n9("s2.test.ab s1.test"), N243),
+    Case("candidate-255-chars", _n9("s2.test.abc s1.test"), N243),
+    Case("candidate-256-chars-musl-skips", _n9("s2.test.abcd s1.test"), N243),
+    Case("candidate-253-plus-final-dot", _n9("s2.test.a. s1.test"), N243),
+    Case("candidate-254-plus-final-dot", _n9("s2.test.ab. s1.test"), N243),
+    Case("empty-label-in-domain", NS + "search s1..test s2.test\n" + Q, "svc1"),
+    Case("leading-dot-domain", NS + "search .s2.test s1.test\n" + Q, "svc1"),
+    Case("two-final-dots-domain", NS + "search s2.test.. s1.test\n" + Q, "svc1"),
+    Case(
+        "ndots-minus-1",
+        NS + "search s1.test\noptions ndots:-1 timeout:1 attempts:1\n",
+        "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o",
+    ),
+    Case("ndots-minus-16", NS + "search s1.test\noptions ndots:-16 timeout:1 attempts:1\n", "svc1"),
+    Case(
+        "ndots-minus-3",
+        NS + "search s1.test\noptions ndots:-3 timeout:1 attempts:1\n",
+        "x.y.s1.test.q.r.s.t.u.v.w.x.y",
+    ),
+    Case("ndots-2-pow-32-plus-1", NS + "search s1.test\noptions ndots:4294967297 " + Q[8:], "x.y"),
+    Case(
+        "ndots-beyond-long",
+        NS + "search s1.test\noptions ndots:99999999999999999999 " + Q[8:],
+        "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o",
+    ),
+    Case(
+        "ndots-blank-then-value",
+        NS + "search s1.test\noptions ndots: 3 timeout:1 attempts:1\n",
+        "x.y",
+    ),
+    Case("res-options-ndots", NS + "search s1.test\n" + Q, "x.y", env={"RES_OPTIONS": "ndots:2"}),
+    Case(
+        "res-options-after-file",
+        NS + "search s1.test\noptions ndots:5 timeout:1 attempts:1\n",
+        "x.y",
+        env={"RES_OPTIONS": "ndots:1"},
+    ),
+    Case(
+        "localdomain-replaces-search",
+        NS + "search s1.test\n" + Q,
+        "svc1",
+        env={"LOCALDOMAIN": "s3.test s2.test"},
+    ),
+    Case("localdomain-empty-is-root", NS + "search s1.test\n" + Q, "svc1", env={"LOCALDOMAIN": ""}),
+    Case(
+        "localdomain-leading-blank",
+        NS + "search s1.test\n" + Q,
+        "svc1",
+        env={"LOCALDOMAIN": " s2.test"},
+    ),
+    Case("repeated-domain-all-miss", NS + "search s1.test s1.test s2.test s1.test\n" + Q, "nosuch"),
+    Case("repeated-domain-hit-after", NS + "search s2.test s2.test s3.test\n" + Q, "svc3"),
+    Case("repeated-domain-nodata", NS + "search s1.test s1.test s2.test\n" + Q, "txtonly"),
+    Case("glibc-aborts-defdname-cut", NS + f"search s1.test {D249}\n" + Q, "svc1"),
+    Case("glibc-aborts-localdomain", NS + Q, "svc1", env={"LOCALDOMAIN": f"s1.test {D249}"}),
+    Case("no-abort-after-56-bytes", NS + f"search s1.test {'e' * 45}.test {D200}\n" + Q, "svc3"),
+    Case("defdname-exactly-full", NS + f"search s1.test {D247}\n" + Q, "svc3"),
 )
