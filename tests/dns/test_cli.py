@@ -55,9 +55,39 @@ def test_search_json(files: Path, capsys) -> None:
     )
     doc = json.loads(out)
     assert code == 0
-    assert set(doc) == {"name", "libc", "ndots", "search", "candidates", "warnings"}
+    assert set(doc) == {
+        "name",
+        "libc",
+        "ndots",
+        "search",
+        "candidates",
+        "steps",
+        "outcome",
+        "warnings",
+    }
     assert doc["libc"] == "musl" and doc["ndots"] == 5 and len(doc["candidates"]) == 5
     assert doc["candidates"][0] == "login.example.com.default.svc.c1.ichenfu.com."
+    assert [s["action"] for s in doc["steps"]] == ["asked"] * 5
+
+
+def test_search_env_and_unencodable_steps(tmp_path: Path, capsys) -> None:
+    conf = tmp_path / "resolv.conf"
+    conf.write_text(f"search s1.test {'a' * 64}.test s2.test\noptions ndots:5\n")
+    base = ["dns", "search", "--resolv-conf", str(conf), "--json"]
+    code, out, _ = run(capsys, *base, "--env", "RES_OPTIONS=ndots:-1", "db")
+    doc = json.loads(out)
+    assert code == 0 and doc["ndots"] == 15
+    assert [s["action"] for s in doc["steps"]] == ["asked", "unencodable", "asked"]
+    assert "search ends" in doc["steps"][1]["outcome"] and doc["candidates"][-1] == "db."
+    code, out, _ = run(capsys, *base, "--libc", "musl", "--env", "LOCALDOMAIN=x.test", "db")
+    doc = json.loads(out)
+    assert doc["search"][0] == "s1.test" and doc["steps"][-1]["action"] == "unencodable"
+    assert doc["outcome"] == "EAI_NONAME"
+    assert any("musl does not read LOCALDOMAIN" in w for w in doc["warnings"])
+    code, out, _ = run(capsys, *base, "--env", "LOCALDOMAIN=x.test x.test", "db")
+    assert json.loads(out)["candidates"] == ["db.x.test.", "db.x.test.", "db."]
+    code, _, err = run(capsys, *base, "--env", "NOEQUALS", "db")
+    assert code == 2 and "NAME=VALUE" in err
 
 
 def test_pod_resolv_conf_text_and_json(files: Path, capsys) -> None:

@@ -107,3 +107,10 @@ def test_localdomain_and_the_abort(localdomain: str) -> None:
     if real is not None:
         copied = real["dnsrch"]
         assert search[: len(copied)] == copied  # type: ignore[arg-type]
+
+
+def test_every_difference_row_names_an_oracle_case() -> None:
+    from infranotes.dns.differences import DIFFERENCES
+
+    ids = {c.id for c in ALL}
+    assert [d.oracle_case for d in DIFFERENCES if d.oracle_case not in ids] == []

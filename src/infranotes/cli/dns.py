@@ -11,15 +11,43 @@ import threading
 from infranotes.cli.common import UsageError, emit, ip_address, json_parent, port, read_text
 
 
+def _nxdomain_answer():  # -> Answer
+    from infranotes.dns.search import Answer
+
+    return Answer("NXDOMAIN")
+
+
+ENV_READ = {"LOCALDOMAIN", "RES_OPTIONS"}  # glibc res_init.c; musl reads neither
+
+
+def _env(pairs: list[str]) -> dict[str, str]:
+    """``--env NAME=VALUE`` flags as a mapping (the last one of a name wins, like a shell)."""
+    env: dict[str, str] = {}
+    for pair in pairs:
+        name, eq, value = pair.partition("=")
+        if not eq or not name or not name.replace("_", "a").isalnum() or name[0].isdigit():
+            raise UsageError(f"--env: expected NAME=VALUE, got {pair!r}")
+        if "\0" in value:
+            raise UsageError(f"--env: NUL byte in the value of {name}")
+        env[name] = value
+    return env
+
+
 def _search(args: argparse.Namespace) -> int:
     from infranotes.dns.resolvconf import parse_resolv_conf
-    from infranotes.dns.search import candidates, check_name
+    from infranotes.dns.search import check_name, resolve
 
+    env = _env(args.env)
     text = read_text(args.resolv_conf, "resolv.conf", "--resolv-conf")
-    conf = parse_resolv_conf(text, args.libc, source=args.resolv_conf)
+    conf = parse_resolv_conf(text, args.libc, source=args.resolv_conf, env=env)
     check_name(args.name, source="NAME")
-    names = list(candidates(args.name, conf))
-    warnings = [f"{args.resolv_conf}:{w.line}: {w.message}" for w in conf.warnings]
+    missing = _nxdomain_answer()
+    look = resolve(args.name, conf, lambda qname, qtype: missing)
+    warnings = [
+        f"{'environment' if w.line == 0 else f'{args.resolv_conf}:{w.line}'}: {w.message}"
+        for w in conf.warnings
+    ]
+    warnings += [f"environment: {n} is read by neither libc here" for n in env if n not in ENV_READ]
     if args.json:
         emit(
             {
@@ -27,7 +55,9 @@ def _search(args: argparse.Namespace) -> int:
                 "libc": conf.libc,
                 "ndots": conf.options.ndots,
                 "search": list(conf.search),
-                "candidates": names,
+                "candidates": list(look.tried),
+                "steps": [s.to_json() for s in look.steps],
+                "outcome": look.status,
                 "warnings": warnings,
             }
         )
@@ -38,8 +68,17 @@ def _search(args: argparse.Namespace) -> int:
             f"# {conf.libc}, ndots:{conf.options.ndots}, {args.name!r} has "
             f"{args.name.rstrip('.').count('.')} dot(s); tried in this order until one answers:"
         )
-        for i, n in enumerate(names, 1):
-            print(f"{i:3d}  {n}")
+        n = 0
+        for step in look.steps:
+            if step.action == "asked":
+                n += 1
+                print(f"{n:3d}  {step.qname}")
+            elif step.action == "abort":
+                print(f"  !  {step.outcome}")
+            else:
+                print(f"  -  {step.qname}  ({step.action}: {step.outcome})")
+        if look.status in ("abort", "EAI_NONAME") and look.steps[-1].action != "asked":
+            print(f"# ends with {look.status} when no name exists")
     return 0
 
 
@@ -178,6 +217,13 @@ def register(parser: argparse.ArgumentParser) -> None:
     s = verbs.add_parser("search", parents=[js], help="the names a lookup tries, in order")
     s.add_argument("--resolv-conf", required=True, metavar="FILE")
     s.add_argument("--libc", choices=("glibc", "musl"), default="glibc")
+    s.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="the process environment: LOCALDOMAIN, RES_OPTIONS (glibc reads both, musl neither)",
+    )
     s.add_argument("name", metavar="NAME")
     s.set_defaults(func=_search)
 
