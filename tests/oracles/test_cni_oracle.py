@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from infranotes.cni.lab import REFERENCE_DIR, exec_plugin, our_plugin, store_files
-from tests.cni.cases import HOSTLOCAL, conf
+from tests.cni.cases import HOSTLOCAL, HOSTLOCAL_EDGES, conf
 
 from .conftest import require
 
@@ -41,7 +41,10 @@ def _run(plugin: Path, config: dict, steps: list, data: Path, resolv: Path) -> l
     return out
 
 
-@pytest.mark.parametrize("case", HOSTLOCAL, ids=[c[0] for c in HOSTLOCAL])
+ALL = HOSTLOCAL + HOSTLOCAL_EDGES
+
+
+@pytest.mark.parametrize("case", ALL, ids=[c[0] for c in ALL])
 def test_same_results_and_store(case, tmp_path: Path) -> None:
     _, config, steps = case
     resolv = tmp_path / "resolv.conf"

@@ -95,23 +95,135 @@ def version_tuple(v: str) -> tuple[int, ...]:
 
 
 # --------------------------------------------------------------------------- ranges
+def go_parse_ip(text: str) -> IP | None:
+    """Go's ``net.ParseIP`` followed by the plugins' ``canonicalizeIP``, or None.
+
+    Go refuses IPv6 zones (``fe80::1%eth0``), which Python's ipaddress accepts; an
+    IPv4-mapped IPv6 address (``::ffff:10.0.0.1``) is the IPv4 address to Go (``To4()``),
+    so it is allocated and printed as such (range.go ``canonicalizeIP``).
+    """
+    if "%" in text:
+        return None
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    return addr
+
+
 def _ip(text: object, what: str = "") -> IP:
     """Go's net.IP.UnmarshalText: the error names the text (``what`` is for our callers)."""
-    try:
-        return ipaddress.ip_address(str(text))
-    except ValueError:
-        raise CNIError(ERR_INTERNAL, f"invalid IP address: {text}") from None
+    addr = go_parse_ip(str(text))
+    if addr is None:
+        raise CNIError(ERR_INTERNAL, f"invalid IP address: {text}")
+    return addr
 
 
 def _cidr(text: object) -> tuple[IP, Net]:
     """Go's net.ParseCIDR: the address as written and its network."""
     try:
-        iface = ipaddress.ip_interface(str(text))
-        if "/" not in str(text):
+        if "/" not in str(text) or "%" in str(text):
             raise ValueError
+        iface = ipaddress.ip_interface(str(text))
     except ValueError:
         raise CNIError(ERR_INTERNAL, f"invalid CIDR address: {text}") from None
     return iface.ip, iface.network
+
+
+def go_quote(text: str) -> str:
+    """Go's ``%q`` (strconv.Quote): Go escapes, printable characters kept as they are."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ch in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[ch])
+        elif ch.isprintable():
+            out.append(ch)
+        elif code < 0x80:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
+_GO_ESCAPES = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+}
+
+
+def parse_env_args(cni_args: str) -> IP | None:
+    """``CNI_ARGS`` as host-local reads it: cni ``pkg/types/args.go`` ``LoadArgs`` into
+    ``IPAMEnvArgs{types.CommonArgs; IP ip.IP}`` (allocator/config.go).
+
+    ``K=V`` pairs split on ``;``; anything but exactly one ``=`` is an invalid pair; a key
+    is matched to a struct field by exact name (``IP``, ``IgnoreUnknown``, and the embedded
+    ``CommonArgs`` itself, which cannot take text); values are parsed in order, so a bad
+    value fails before unknown keys are reported; unknown keys fail unless
+    ``IgnoreUnknown`` is ``1``/``true`` (any case). ``IP`` takes one address, optionally
+    with a prefix (pkg/ip ``ParseIP``); an empty value requests nothing.
+    """
+    if not cni_args:
+        return None
+    unknown: list[str] = []
+    ignore = False
+    requested: IP | None = None
+    for pair in cni_args.split(";"):
+        kv = pair.split("=")
+        if len(kv) != 2:
+            raise CNIError(ERR_INTERNAL, f"ARGS: invalid pair {go_quote(pair)}")
+        key, value = kv
+        if key == "IP":
+            if not value:
+                requested = None
+                continue
+            text = value.split("/", 1)[0] if "/" in value else value
+            parsed = go_parse_ip(text)
+            if parsed is not None and "/" in value:
+                try:
+                    ipaddress.ip_interface(value)  # net.ParseCIDR: a valid prefix length too
+                except ValueError:
+                    parsed = None
+            if parsed is None:
+                raise CNIError(
+                    ERR_INTERNAL,
+                    f"ARGS: error parsing value of pair {go_quote(pair)}: "
+                    f"invalid IP address {value}",
+                )
+            requested = parsed
+        elif key == "IgnoreUnknown":
+            lowered = value.lower()
+            if lowered not in ("1", "true", "0", "false"):
+                raise CNIError(
+                    ERR_INTERNAL,
+                    f"ARGS: error parsing value of pair {go_quote(pair)}: "
+                    f"boolean unmarshal error: invalid input {lowered}",
+                )
+            ignore = lowered in ("1", "true")
+        elif key == "CommonArgs":
+            raise CNIError(
+                ERR_INTERNAL,
+                "ARGS: cannot unmarshal into field 'CommonArgs' - type '*types.CommonArgs' "
+                "does not implement encoding.TextUnmarshaler",
+            )
+        else:
+            unknown.append(pair)
+    if unknown and not ignore:
+        raise CNIError(
+            ERR_INTERNAL, "ARGS: unknown args [" + " ".join(go_quote(u) for u in unknown) + "]"
+        )
+    return requested
 
 
 @dataclass(frozen=True)
@@ -157,20 +269,38 @@ def canonical_range(raw: object) -> Range:
             f"Network has host bits set. For a subnet mask of length "
             f"{net.prefixlen} the network address is {net.network_address}",
         )
+    if isinstance(net, ipaddress.IPv6Network) and net.network_address.ipv4_mapped is not None:
+        # canonicalizeIP turns the IP into 4 bytes, the mask stays 16 (range.go)
+        raise CNIError(ERR_INTERNAL, "IPNet IP and Mask version mismatch")
     first = net.network_address + 1
     gateway = _ip(raw["gateway"], "gateway") if raw.get("gateway") else first
+    # range.go 1.1.1: rangeStart and rangeEnd are checked with Range.Contains, which compares
+    # with the *other* bound as far as it is known: rangeStart against a rangeEnd from the
+    # configuration (before its own check), rangeEnd against the final rangeStart. So a
+    # rangeStart after rangeEnd fails as "RangeStart ... not in network ...".
+    end_given = _ip(raw["rangeEnd"], "rangeEnd") if raw.get("rangeEnd") else None
     start = first
     if raw.get("rangeStart"):
         start = _ip(raw["rangeStart"], "rangeStart")
-        if start.version != net.version or start not in net:
+        if not _within(start, net, None, end_given):
             raise CNIError(ERR_INTERNAL, f"RangeStart {start} not in network {net}")
     # lastIP(): the broadcast address is excluded for IPv4 only
     end = net.broadcast_address - 1 if net.version == 4 else net.broadcast_address
-    if raw.get("rangeEnd"):
-        end = _ip(raw["rangeEnd"], "rangeEnd")
-        if end.version != net.version or end not in net:
+    if end_given is not None:
+        end = end_given
+        if not _within(end, net, start, None):
             raise CNIError(ERR_INTERNAL, f"RangeEnd {end} not in network {net}")
     return Range(net, start, end, gateway)
+
+
+def _within(addr: IP, net: Net, low: IP | None, high: IP | None) -> bool:
+    """range.go ``Range.Contains`` while the range is being built (nil bounds ignored);
+    ``ip.Cmp`` compares the addresses as numbers."""
+    if addr.version != net.version or addr not in net:
+        return False
+    if low is not None and int(addr) < int(low):
+        return False
+    return not (high is not None and int(addr) > int(high))
 
 
 @dataclass(frozen=True)
@@ -195,9 +325,13 @@ class RangeSet:
 def canonical_range_set(raw: object) -> RangeSet:
     if not isinstance(raw, list) or not raw:
         raise CNIError(ERR_INTERNAL, "empty range set")
-    ranges = tuple(canonical_range(r) for r in raw)
-    if len({r.subnet.version for r in ranges}) > 1:
-        raise CNIError(ERR_INTERNAL, "mixed address families")
+    # range_set.go Canonicalize: each range in turn, the family compared right after it
+    built: list[Range] = []
+    for r in raw:
+        built.append(canonical_range(r))
+        if built[-1].range_start.version != built[0].range_start.version:
+            raise CNIError(ERR_INTERNAL, "mixed address families")
+    ranges = tuple(built)
     for i, a in enumerate(ranges):
         for b in ranges[i + 1 :]:
             if a.overlaps(b):
@@ -241,19 +375,36 @@ def _routes(raw: object) -> tuple[Route, ...]:
     return tuple(out)
 
 
+def _ip_or_cidr(text: object) -> IP:
+    """pkg/ip ``IP.UnmarshalText`` (``args.cni.ips``, ``runtimeConfig.ips``): an address with
+    or without a prefix; its error has no colon, unlike net.IP's."""
+    value = str(text)
+    addr = go_parse_ip(value.split("/", 1)[0])
+    if addr is not None and "/" in value:
+        try:
+            ipaddress.ip_interface(value)
+        except ValueError:
+            addr = None
+    if addr is None:
+        raise CNIError(ERR_INTERNAL, f"invalid IP address {value}")
+    return addr
+
+
 def load_ipam_config(conf: dict[str, Any], cni_args: str = "") -> IPAMConfig:
-    """allocator/config.go ``LoadIPAMConfig``: old-style single range first, then ``ranges``."""
+    """allocator/config.go ``LoadIPAMConfig``, step by step in the reference's order:
+    json.Unmarshal (every IP and CIDR field), the ``ipam`` key, ``CNI_ARGS``, then the
+    ranges (old-style single range first, runtime ``ipRanges`` before both)."""
     ipam = conf.get("ipam")
-    if not isinstance(ipam, dict):
-        raise CNIError(ERR_INTERNAL, "IPAM config missing 'ipam' key")
-    raw_sets = list(ipam.get("ranges") or [])
-    if ipam.get("subnet"):
-        old = {k: ipam[k] for k in ("subnet", "rangeStart", "rangeEnd", "gateway") if k in ipam}
-        raw_sets.insert(0, [old])
     runtime = conf.get("runtimeConfig") or {}
+    raw_sets: list[Any] = []
+    if isinstance(ipam, dict):
+        raw_sets = list(ipam.get("ranges") or [])
+        if ipam.get("subnet"):
+            old = {k: ipam[k] for k in ("subnet", "rangeStart", "rangeEnd", "gateway") if k in ipam}
+            raw_sets.insert(0, [old])
     if isinstance(runtime, dict) and runtime.get("ipRanges"):
         raw_sets = list(runtime["ipRanges"]) + raw_sets
-    # json.Unmarshal into types.IPNet / net.IP fails before any range is canonicalized
+    # json.Unmarshal into types.IPNet / net.IP / ip.IP fails before anything else
     for raw in raw_sets:
         for r in raw if isinstance(raw, list) else ():
             if isinstance(r, dict):
@@ -262,6 +413,18 @@ def load_ipam_config(conf: dict[str, Any], cni_args: str = "") -> IPAMConfig:
                 for key in ("rangeStart", "rangeEnd", "gateway"):
                     if r.get(key):
                         _ip(r[key], key)
+    args = conf.get("args")
+    args_ips = ((args.get("cni") or {}).get("ips") if isinstance(args, dict) else None) or []
+    cni_ips = [_ip_or_cidr(v) for v in args_ips]
+    runtime_ips = [
+        _ip_or_cidr(v) for v in (runtime.get("ips") if isinstance(runtime, dict) else None) or []
+    ]
+    if not isinstance(ipam, dict):
+        raise CNIError(ERR_INTERNAL, "IPAM config missing 'ipam' key")
+    env_ip = parse_env_args(cni_args)
+    # main.go cmdAdd keys the requests by ip.String() in a map: one address asked twice is
+    # one request. (Go's map order is random; we keep the order of first mention.)
+    requested = list(dict.fromkeys([*([env_ip] if env_ip else []), *cni_ips, *runtime_ips]))
     if not raw_sets:
         raise CNIError(ERR_INTERNAL, "no IP ranges specified")
     sets = []
@@ -280,19 +443,6 @@ def load_ipam_config(conf: dict[str, Any], cni_args: str = "") -> IPAMConfig:
         for j, b in enumerate(sets[i + 1 :], i + 1):
             if a.overlaps(b):
                 raise CNIError(ERR_INTERNAL, f"range set {i} overlaps with {j}")
-    requested: list[IP] = []
-    for item in (cni_args or "").split(";"):
-        key, _, value = item.partition("=")
-        if key == "IP" and value:
-            requested += [_ip(v.strip(), "CNI_ARGS IP") for v in value.split(",")]
-    args_ips = (
-        ((conf.get("args") or {}).get("cni") or {}).get("ips")
-        if isinstance(conf.get("args"), dict)
-        else None
-    )
-    requested += [_ip(v.split("/")[0], "args.cni.ips") for v in (args_ips or [])]
-    if isinstance(runtime, dict):
-        requested += [_ip(v.split("/")[0], "runtimeConfig.ips") for v in runtime.get("ips") or []]
     return IPAMConfig(
         name=conf["name"],
         cni_version=version,
