@@ -307,4 +307,9 @@ HOSTLOCAL_EDGES: list[tuple[str, dict[str, Any], list[tuple[str, ...]]]] = [
         {**_r(), "args": {"cni": {"ips": ["10.30.0.9"]}}},
         [("ADD", "a", "IP=10.30.0.9")],
     ),
+    (
+        "dual-stack-check-and-re-add",
+        conf({"ranges": [[{"subnet": "10.30.0.0/28"}], [{"subnet": "fd00:30::/124"}]]}),
+        [("ADD", "a"), ("CHECK", "a"), ("ADD", "a"), ("DEL", "a"), ("CHECK", "a")],
+    ),
 ]

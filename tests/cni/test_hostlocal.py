@@ -19,7 +19,13 @@ from infranotes.cni import ipam
 from infranotes.cni.hostlocal import HANDLERS
 from infranotes.cni.lab import exec_plugin, our_plugin, store_files
 from infranotes.cni.protocol import run_plugin
-from infranotes.cni.types import CNIError, canonical_range_set, load_ipam_config
+from infranotes.cni.types import (
+    CNIError,
+    canonical_range_set,
+    go_quote,
+    load_ipam_config,
+    parse_env_args,
+)
 from tests.cni.cases import conf
 
 A = ipaddress.ip_address
@@ -58,6 +64,19 @@ def test_canonical_defaults() -> None:
             "subnets 10.0.0.1-10.0.0.254 and 10.0.0.129-10.0.0.254 overlap",
         ),
         ([], "empty range set"),
+        (
+            [{"subnet": "10.0.0.0/24", "rangeStart": "10.0.0.9", "rangeEnd": "10.0.0.5"}],
+            "RangeStart 10.0.0.9 not in network 10.0.0.0/24",  # checked against rangeEnd
+        ),
+        (
+            [{"subnet": "10.0.0.0/24", "rangeEnd": "10.0.0.0"}],
+            "RangeEnd 10.0.0.0 not in network 10.0.0.0/24",  # before the default start .1
+        ),
+        ([{"subnet": "::ffff:10.0.0.0/120"}], "IPNet IP and Mask version mismatch"),
+        (
+            [{"subnet": "10.0.0.0/24"}, {"subnet": "fd00::/64"}, {"subnet": "10.1.0.0/31"}],
+            "mixed address families",  # found before the third range is looked at
+        ),
     ],
 )
 def test_range_set_errors(ranges: list, message: str) -> None:
@@ -222,3 +241,89 @@ def test_sigkill_mid_add_leaves_no_stale_lock_or_half_file(tmp_path: Path) -> No
             assert sep and cid and ifname == "eth0", (name, content)
         else:
             assert name in ("lock", "last_reserved_ip.0"), name  # no temporary files left
+
+
+@pytest.mark.parametrize(
+    ("cni_args", "expected"),
+    [
+        ("", None),
+        ("IP=10.0.0.9", "10.0.0.9"),
+        ("IP=10.0.0.9/24", "10.0.0.9"),  # pkg/ip ParseIP takes a prefix too
+        ("IP=::ffff:10.0.0.9", "10.0.0.9"),  # canonicalizeIP: IPv4-mapped is IPv4
+        ("IP=", None),
+        ("IP=10.0.0.9;IP=10.0.0.10", "10.0.0.10"),
+        ("IgnoreUnknown=1;K8S_POD_NAME=p;IP=10.0.0.9", "10.0.0.9"),
+        ("FOO=1;IgnoreUnknown=True", None),
+        ("FOO=bar", 'ARGS: unknown args ["FOO=bar"]'),
+        ("A=1;IgnoreUnknown=1;B=2;IgnoreUnknown=0", 'ARGS: unknown args ["A=1" "B=2"]'),
+        ("ip=10.0.0.9", 'ARGS: unknown args ["ip=10.0.0.9"]'),
+        ("IP", 'ARGS: invalid pair "IP"'),
+        ("IP=1=2", 'ARGS: invalid pair "IP=1=2"'),
+        ("IgnoreUnknown=1;;IP=10.0.0.9", 'ARGS: invalid pair ""'),
+        (
+            "FOO=1;IP=10.0.0.x",  # values are parsed in order, unknown keys reported last
+            'ARGS: error parsing value of pair "IP=10.0.0.x": invalid IP address 10.0.0.x',
+        ),
+        (
+            "IP=10.0.0.9,10.0.0.10",
+            'ARGS: error parsing value of pair "IP=10.0.0.9,10.0.0.10": '
+            "invalid IP address 10.0.0.9,10.0.0.10",
+        ),
+        (
+            "IP=fd00::9%eth0",
+            'ARGS: error parsing value of pair "IP=fd00::9%eth0": invalid IP address fd00::9%eth0',
+        ),
+        (
+            "IgnoreUnknown=Yes",
+            'ARGS: error parsing value of pair "IgnoreUnknown=Yes": '
+            "boolean unmarshal error: invalid input yes",
+        ),
+        (
+            "CommonArgs=x",
+            "ARGS: cannot unmarshal into field 'CommonArgs' - type '*types.CommonArgs' "
+            "does not implement encoding.TextUnmarshaler",
+        ),
+    ],
+)
+def test_cni_args_as_load_args_reads_them(cni_args: str, expected: str | None) -> None:
+    if expected is None or not expected.startswith("ARGS"):
+        got = parse_env_args(cni_args)
+        assert (str(got) if got else None) == expected
+        return
+    with pytest.raises(CNIError) as err:
+        parse_env_args(cni_args)
+    assert err.value.msg == expected and err.value.code == 999
+
+
+def test_go_quote() -> None:
+    assert go_quote('K\tX="1"\\é\x01\u200b') == '"K\\tX=\\"1\\"\\\\é\\x01\\u200b"'
+
+
+def test_load_order_and_one_request_per_address() -> None:
+    bad_range = conf(
+        {"ranges": [[{"subnet": "10.0.0.0/24", "rangeStart": "10.0.0.9", "rangeEnd": "10.0.0.5"}]]}
+    )
+    with pytest.raises(CNIError, match=r"^ARGS: unknown args"):
+        load_ipam_config(bad_range, "FOO=1")  # CNI_ARGS before the ranges
+    with pytest.raises(CNIError, match=r"^invalid IP address 10\.0\.0\.x$"):
+        load_ipam_config({**conf({}), "runtimeConfig": {"ips": ["10.0.0.x"]}})
+    twice = {
+        **conf({"ranges": [[{"subnet": "10.0.0.0/24"}]]}),
+        "args": {"cni": {"ips": ["10.0.0.9/24"]}},
+    }
+    assert load_ipam_config(twice, "IP=10.0.0.9").requested == (A("10.0.0.9"),)
+
+
+def test_dual_stack_container_can_be_checked_and_re_added(tmp_path: Path) -> None:
+    c = load_ipam_config(
+        conf(
+            {
+                "ranges": [[{"subnet": "10.0.0.0/28"}], [{"subnet": "fd00::/124"}]],
+                "dataDir": str(tmp_path),
+            }
+        )
+    )
+    ipam.add(c, "a", "eth0")
+    ipam.check(c, "a", "eth0")  # used to fail: sorted() of mixed IPv4/IPv6 addresses
+    with pytest.raises(CNIError, match=r"10\.0\.0\.2 has been allocated to a"):
+        ipam.add(c, "a", "eth0")

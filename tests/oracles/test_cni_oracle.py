@@ -8,11 +8,19 @@ contents) must be equal. Then each plugin reads a store the other wrote.
 from __future__ import annotations
 
 import copy
+import io
+import ipaddress
+import json
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from infranotes.cni.hostlocal import HANDLERS
 from infranotes.cni.lab import REFERENCE_DIR, exec_plugin, our_plugin, store_files
+from infranotes.cni.protocol import run_plugin
 from tests.cni.cases import HOSTLOCAL, HOSTLOCAL_EDGES, conf
 
 from .conftest import require
@@ -102,3 +110,93 @@ def test_bridge_plugin_against_the_reference(tmp_path: Path) -> None:
         "pod-b" not in r and "560abac" not in r for r in ours["nat-after-del-b"]
     )
     assert ours == ref
+
+
+# ----------------------------------------------------------------- random range sets
+V4_POOL = ("10.40.0.0/28", "10.40.0.16/29", "10.40.0.16/28", "10.40.1.0/30", "10.40.2.0/28")
+V6_POOL = ("fd00:40::/124", "fd00:40::10/126", "fd00:40::/123", "fd00:41::/125")
+
+
+def _address(i: int, version: int) -> str:
+    return str(ipaddress.IPv4Address(i % 2**32) if version == 4 else ipaddress.IPv6Address(i))
+
+
+@st.composite
+def range_sets(draw: st.DrawFn) -> list[list[dict[str, str]]]:
+    """1-2 range sets of 1-3 ranges; bounds and gateways mostly inside the subnet, sometimes
+    on or beyond its edges, so that both allocations and every range error come up."""
+    sets = []
+    for _ in range(draw(st.integers(1, 2))):
+        pool = draw(st.sampled_from([V4_POOL, V6_POOL]))
+        ranges = []
+        for subnet in draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True)):
+            net = ipaddress.ip_network(subnet)
+            first, last = int(net.network_address), int(net.broadcast_address)
+            inside = st.integers(first + 1, last - 1)
+            edge = st.integers(first - 2, last + 2)
+            r = {"subnet": subnet}
+            for key in ("rangeStart", "rangeEnd", "gateway"):
+                if draw(st.booleans()):
+                    r[key] = _address(draw(st.one_of(inside, inside, inside, edge)), net.version)
+            ranges.append(r)
+        sets.append(ranges)
+    return sets
+
+
+def _ours_in_process(config: dict, cmd: str, cid: str, args: str) -> tuple[int, str]:
+    """Our plugin through the same exec-protocol code, without an interpreter start."""
+    env = {
+        "CNI_COMMAND": cmd,
+        "CNI_CONTAINERID": cid,
+        "CNI_NETNS": "/var/run/netns/none",
+        "CNI_IFNAME": "eth0",
+        "CNI_ARGS": args,
+        "CNI_PATH": "/usr/lib/cni",
+    }
+    out = io.StringIO()
+    rc = run_plugin(
+        "host-local", HANDLERS, env, io.BytesIO(json.dumps(config).encode()), out, io.StringIO()
+    )
+    return rc, out.getvalue()
+
+
+@given(
+    range_sets(),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["ADD", "ADD", "ADD", "DEL", "CHECK"]),
+            st.sampled_from(["a", "b", "c", "d"]),
+            st.sampled_from(
+                [
+                    "",
+                    "",
+                    "IgnoreUnknown=1;K8S_POD_NAME=x",
+                    "FOO=1",
+                    "IP=10.40.0.5",
+                    "IP=fd00:40::5",
+                    "IP=10.40.0.18/28",
+                ]
+            ),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_random_range_sets_against_the_reference(sets: list, steps: list) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        for who in ("ours", "ref"):
+            c = conf({"ranges": sets, "dataDir": str(data / who)})
+            seen = []
+            for cmd, cid, args in steps:
+                if who == "ours":
+                    seen.append(_ours_in_process(c, cmd, cid, args))
+                else:
+                    r = exec_plugin(REF, cmd, c, cid=cid, args=args)
+                    seen.append((r.rc, r.raw))
+            if who == "ours":
+                ours = seen
+            else:
+                assert ours == seen, (sets, steps)
+        assert store_files(data / "ours", "net") == store_files(data / "ref", "net")

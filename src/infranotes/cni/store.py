@@ -113,7 +113,9 @@ class DiskStore:
         return owner == (cid.strip(), ifname) or owner == (cid.strip(), "")
 
     def get_by_id(self, cid: str, ifname: str) -> list[IP]:
-        return sorted(ip for ip, o in self.reservations().items() if self._matches(o, cid, ifname))
+        """The container's addresses; IPv4 before IPv6 (plain sorted() cannot compare them)."""
+        mine = (ip for ip, o in self.reservations().items() if self._matches(o, cid, ifname))
+        return sorted(mine, key=ip_key)
 
     def release_by_id(self, cid: str, ifname: str) -> list[IP]:
         """Release the container's addresses (``ReleaseByID``: the new format first, else the
