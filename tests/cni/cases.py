@@ -312,4 +312,16 @@ HOSTLOCAL_EDGES: list[tuple[str, dict[str, Any], list[tuple[str, ...]]]] = [
         conf({"ranges": [[{"subnet": "10.30.0.0/28"}], [{"subnet": "fd00:30::/124"}]]}),
         [("ADD", "a"), ("CHECK", "a"), ("ADD", "a"), ("DEL", "a"), ("CHECK", "a")],
     ),
+    # the rest of config.go / range_set.go / dns.go that a configuration reaches
+    ("empty-range-set", conf({"ranges": [[]]}), [("ADD", "a")]),
+    (
+        "two-ipv4-sets-on-0.2.0",
+        conf({"ranges": [[{"subnet": "10.30.0.0/28"}], [{"subnet": "10.30.1.0/28"}]]}, "0.2.0"),
+        [("ADD", "a")],
+    ),
+    (
+        "resolv-conf-missing",
+        conf({"ranges": [[{"subnet": "10.30.0.0/28"}]], "resolvConf": "/nonexistent/resolv.conf"}),
+        [("ADD", "a"), ("ADD", "b")],
+    ),
 ]

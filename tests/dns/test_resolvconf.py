@@ -32,12 +32,33 @@ def test_incident_file(libc: str) -> None:
         ("options debug-ndots:2\n", 1, 2),  # musl's strstr matches inside another word
         ("options\tndots:2\n", 2, 2),
         ("  options ndots:2\n", 1, 1),  # leading blank: neither libc matches the keyword
+        ("options ndots:-1\n", 15, 1),  # glibc: -1 passes `i <= 15`, 4-bit field keeps 15
+        ("options ndots:-16\n", 0, 1),
+        ("options ndots:4294967297\n", 1, 15),  # glibc: (int) strtol keeps the low 32 bits
+        ("options ndots:99999999999999999999\n", 15, 15),  # strtol saturates: (int) -> -1
+        ("options ndots: 3\n", 3, 1),  # glibc's atoi skips the blank into the next word
     ],
-    ids=["capped", "zero", "not-a-number", "repeated", "substring", "tab", "leading-blank"],
+    ids=[
+        "capped",
+        "zero",
+        "not-a-number",
+        "repeated",
+        "substring",
+        "tab",
+        "leading-blank",
+        "minus-1",
+        "minus-16",
+        "2**32+1",
+        "beyond-long",
+        "blank-then-value",
+    ],
 )
 def test_ndots(text: str, glibc: int, musl: int) -> None:
-    assert parse_resolv_conf(text, "glibc").options.ndots == glibc
+    g = parse_resolv_conf(text, "glibc")
+    assert g.options.ndots == glibc
     assert parse_resolv_conf(text, "musl").options.ndots == musl
+    # one option, at most one note about it (there used to be two that contradicted)
+    assert len([w for w in g.warnings if w.message.startswith("'ndots:")]) <= text.count("ndots:")
 
 
 @pytest.mark.parametrize(
