@@ -47,7 +47,11 @@ def _search(args: argparse.Namespace) -> int:
         f"{'environment' if w.line == 0 else f'{args.resolv_conf}:{w.line}'}: {w.message}"
         for w in conf.warnings
     ]
-    warnings += [f"environment: {n} is read by neither libc here" for n in env if n not in ENV_READ]
+    warnings += [
+        f"environment: {n} is not modelled (only LOCALDOMAIN and RES_OPTIONS are)"
+        for n in env
+        if n not in ENV_READ
+    ]
     if args.json:
         emit(
             {
