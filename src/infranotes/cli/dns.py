@@ -35,7 +35,7 @@ def _env(pairs: list[str]) -> dict[str, str]:
 
 def _search(args: argparse.Namespace) -> int:
     from infranotes.dns.resolvconf import parse_resolv_conf
-    from infranotes.dns.search import check_name, resolve
+    from infranotes.dns.search import SearchReport, check_name, resolve
 
     env = _env(args.env)
     text = read_text(args.resolv_conf, "resolv.conf", "--resolv-conf")
@@ -53,18 +53,7 @@ def _search(args: argparse.Namespace) -> int:
         if n not in ENV_READ
     ]
     if args.json:
-        emit(
-            {
-                "name": args.name,
-                "libc": conf.libc,
-                "ndots": conf.options.ndots,
-                "search": list(conf.search),
-                "candidates": list(look.tried),
-                "steps": [s.to_json() for s in look.steps],
-                "outcome": look.status,
-                "warnings": warnings,
-            }
-        )
+        emit(SearchReport(look, tuple(conf.search), tuple(warnings)).to_json())
     else:
         for w in warnings:
             print(f"warning: {w}", file=sys.stderr)

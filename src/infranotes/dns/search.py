@@ -112,6 +112,29 @@ class Lookup:
 Responder = Callable[[str, str], Answer]
 
 
+@dataclass(frozen=True)
+class SearchReport:
+    """What ``infranotes dns search`` reports: the configuration's search list, the walk of
+    one lookup through it (every step with its action and reason) and the warnings."""
+
+    lookup: Lookup
+    search: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        """The ``--json`` shape of ``dns search``."""
+        return {
+            "name": self.lookup.name,
+            "libc": self.lookup.libc,
+            "ndots": self.lookup.ndots,
+            "search": list(self.search),
+            "candidates": list(self.lookup.tried),
+            "steps": [s.to_json() for s in self.lookup.steps],
+            "outcome": self.lookup.status,
+            "warnings": list(self.warnings),
+        }
+
+
 def _absolute(name: str) -> str:
     return name if name.endswith(".") else name + "."
 
