@@ -477,7 +477,8 @@ def render(e: Any) -> str:
     ((name, b),) = e.items()
     if name == "match":
         op = b.get("op", "==")
-        op = "" if op in ("==", "in") else f"{op} "
+        binop = isinstance(b.get("left"), dict) and next(iter(b["left"])) in ("&", "|", "^")
+        op = "" if op == "in" or (op == "==" and not binop) else f"{op} "
         return f"{render(b.get('left'))} {op}{render(b.get('right'))}"
     if name == "payload":
         return f"{b.get('protocol')} {b.get('field')}"
