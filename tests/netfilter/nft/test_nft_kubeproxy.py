@@ -78,8 +78,8 @@ def outcomes(tracer: NftTracer, packet: str) -> list[tuple[Fraction, str, str, s
         ),
         (  # Local policy without a local endpoint: dropped
             "tcp 10.0.0.5:40000 > 192.168.1.10:30082 iif eth0",
-            [(1, "dropped by ip kube-proxy nodeport-endpoints-check handle 19", "192.168.1.10:30082",
-              "10.0.0.5")],
+            [(1, "dropped by ip kube-proxy nodeport-endpoints-check handle 19",
+              "192.168.1.10:30082", "10.0.0.5")],
         ),
         (  # hairpin: a pod reaching itself through the Service is masqueraded
             "tcp 10.244.1.2:40000 > 10.96.0.21:80 iif cni0",
