@@ -261,20 +261,15 @@ def test_numgen_forks_with_exact_probabilities_and_merges_equal_outcomes() -> No
     assert sorted(x.probability for x in t.trace(PKT).branches) == [Fraction(1, 4), Fraction(3, 4)]
 
 
-def test_jhash_is_the_kernels() -> None:
-    # include/linux/jhash.h with these inputs, computed by the C code (gcc, x86-64)
-    assert jhash(b"", 0) == 0xDEADBEEF
-    assert jhash(bytes([10, 0, 0, 5]), 0) == jhash(bytes([10, 0, 0, 5]), 0)
-    t = fwd(
-        (
-            b.vmap(
-                b.jhash(b.payload("ip", "saddr"), 2, 0),
-                b.anon([0, b.verdict("accept")], [1, b.verdict("drop")]),
-            ),
-        )
-    )
-    (br,) = t.trace(PKT).branches  # deterministic: no fork
-    assert br.probability == 1
+@pytest.mark.parametrize("last, bucket", [(1, 1), (2, 2), (3, 2), (4, 2)])
+def test_jhash_is_the_kernels(last: int, bucket: int) -> None:
+    # the buckets the kernel chose for these sources (tests/oracles, cases sm-jhash-N)
+    h = jhash(bytes([10, 0, 3, last]), 0xCAFE)
+    assert (h * 4) >> 32 == bucket  # reciprocal_scale(hash, 4)
+    verdicts = b.anon(*([i, b.verdict("accept" if i == bucket else "drop")] for i in range(4)))
+    t = fwd((b.vmap(b.jhash(b.payload("ip", "saddr"), 4, 0xCAFE), verdicts),))
+    (br,) = t.trace(PKT.with_(src=f"10.0.3.{last}")).branches  # deterministic: no fork
+    assert br.probability == 1 and br.fate == "forwarded via cni0"
 
 
 def test_unsupported_expression_is_an_explicit_verdict() -> None:

@@ -25,7 +25,18 @@ from typing import Any
 
 from infranotes.netfilter.packet import Node, Packet
 
-PROTOCOLS = {"icmp": 1, "igmp": 2, "tcp": 6, "udp": 17, "gre": 47, "esp": 50, "sctp": 132}
+PROTOCOLS = {
+    "icmp": 1,
+    "igmp": 2,
+    "tcp": 6,
+    "udp": 17,
+    "gre": 47,
+    "esp": 50,
+    "ah": 51,
+    "ipv6-icmp": 58,
+    "sctp": 132,
+    "udplite": 136,
+}
 PROTO_NAMES = {v: k for k, v in PROTOCOLS.items()}
 CT_STATES = ("new", "established", "related", "invalid", "untracked")
 VERDICTS = ("accept", "drop", "continue", "return", "jump", "goto", "queue")

@@ -205,7 +205,9 @@ def _balance(
         for ep in endpoints:
             name = f"affinity-{_ep_base(svc, ep)}"
             if not any(s["set"]["name"] == name for s in affinity_sets):
-                s = b.set_(*R, name, "ipv4_addr", flags=["dynamic", "timeout"])
+                # proxier.go asks for "dynamic,timeout"; libnftables 1.0 JSON input has no
+                # "dynamic" flag, and nft sets it itself for a set a rule updates
+                s = b.set_(*R, name, "ipv4_addr", flags=["timeout"])
                 s["set"]["timeout"] = 10800
                 affinity_sets.append(s)
             out.append(b.rule(*R, chain, b.match(b.payload("ip", "saddr"), f"@{name}"),
