@@ -64,7 +64,7 @@ s.sendto(body[:2] + struct.pack("!H", csum) + body[4:], (dst, 0))
 
 @dataclass
 class KernelPath:
-    """One traced packet: the rules and policies it met, and the packet as each base chain saw it."""
+    """One traced packet: the rules and policies it met, the packet as each base chain saw it."""
 
     steps: list[Step] = field(default_factory=list)
     seen: list[dict[str, str]] = field(default_factory=list)
@@ -187,9 +187,9 @@ class NftLab:
         self._nft("-f", "-", input=table)
         try:
             with tempfile.TemporaryFile("w+") as log:
+                monitor = ["stdbuf", "-oL", "nft", "-a", "monitor", "trace"]
                 mon = subprocess.Popen(
-                    ["ip", "netns", "exec", self.node_ns.name, "stdbuf", "-oL", "nft", "-a"]
-                    + ["monitor", "trace"],
+                    ["ip", "netns", "exec", self.node_ns.name, *monitor],
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     text=True,
