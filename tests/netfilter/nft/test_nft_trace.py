@@ -73,9 +73,10 @@ def test_deep_json_is_refused_without_recursion() -> None:
     deep = {"match": {"op": "==", "left": b.meta("mark"), "right": 1}}
     for _ in range(200):
         deep = {"&": [deep, 1]}
-    doc = b.document([b.table(*T), b.chain(*T, "c"), b.rule(*T, "c", deep)])
-    with pytest.raises(ParseError, match="deeper"):
-        parse_nft_json(doc, "deep.json")
+    doc = b.document([b.table(*T), b.chain(*T, "c", hook="input"), b.rule(*T, "c", deep)])
+    rs = parse_nft_json(doc, "deep.json")  # a rule's depth is checked when it first runs
+    with pytest.raises(ParseError, match=r"deep\.json: rule 1 in chain c: expression nested"):
+        NftTracer(rs, NODE).trace(PKT.with_(dst="192.168.1.10"))
     with pytest.raises(ParseError, match="nested too deeply"):
         parse_nft_json("[" * 100000 + "]" * 100000, "deeper.json")
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from infranotes.netfilter.nft.expr import Ctx, Fork, Unsupported, evaluate, lookup, match
 from infranotes.netfilter.nft.expr import render_rule as _render
-from infranotes.netfilter.nft.model import Chain, NftRuleset, Rule
+from infranotes.netfilter.nft.model import Chain, NftRuleset, Rule, check_depth
 from infranotes.netfilter.packet import Node, Packet
 from infranotes.netfilter.trace import Step
 
@@ -140,6 +140,8 @@ class NftTracer:
         self.rs = ruleset
         self.node = node or Node.simple()
         self.cache: dict[Any, Any] = {}
+        self._slot_cache: dict[str, list[list[Chain]]] = {}
+        self._checked: dict[int, Rule] = {}  # rules whose nesting depth was checked
 
     # ------------------------------------------------------------------ one rule
     def _eval(self, st: _State, rule: Rule, hook: str, ctx: Ctx) -> tuple[str, str | None]:
@@ -243,6 +245,9 @@ class NftTracer:
         self, st: _State, rule: Rule, hook: str, choices: dict[int, int] | None = None
     ) -> list[tuple[_State, str, str | None]]:
         """A rule for every outcome of its random draws: (state, outcome, target) each."""
+        if id(rule) not in self._checked:
+            check_depth(rule.expr, self.rs.source, f"rule {rule.handle} in chain {rule.chain}")
+            self._checked[id(rule)] = rule
         trial = st.fork(Fraction(1))
         ctx = Ctx(
             trial.packet,
@@ -362,6 +367,11 @@ class NftTracer:
 
     def _slots(self, hook: str) -> list[list[Chain]]:
         """The base chains at ``hook`` as the kernel runs them; the nat chains share one slot."""
+        if hook not in self._slot_cache:
+            self._slot_cache[hook] = self._order(hook)
+        return self._slot_cache[hook]
+
+    def _order(self, hook: str) -> list[list[Chain]]:
         chains = self.rs.base_chains(hook, FAMILIES)
         nat = [c for c in chains if c.type == "nat"]
         entries: list[tuple[int, int, list[Chain]]] = [
