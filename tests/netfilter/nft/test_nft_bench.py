@@ -6,13 +6,15 @@ import importlib.util
 import os
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 BENCH = Path(__file__).resolve().parents[3] / "benchmarks" / "nft_bench.py"
 
 
-def _bench():  # noqa: ANN202 — the module object of a script outside the package
+def _bench() -> ModuleType:
+    """The benchmark script as a module (it lives outside the package)."""
     spec = importlib.util.spec_from_file_location("nft_bench", BENCH)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
