@@ -121,6 +121,7 @@ SETS = b.document(
         b.chain(*L, "pre", hook="prerouting", prio=-150, type="nat"),
         b.chain(*L, "pre2", hook="prerouting", prio=-100, type="nat"),
         b.chain(*L, "fwd", hook="forward", prio=0, policy="drop"),
+        b.chain(*L, "post", hook="postrouting", prio=100, type="nat"),
         *[b.chain(*L, n) for n in ("from_outside", "j0", "j1", "j2", "j3")],
         b.set_(*L, "allowed", ["ipv4_addr", "inet_service"],
                [b.concat(b.prefix("10.0.0.0/24"), 8080),
@@ -136,9 +137,12 @@ SETS = b.document(
                {"dnat": {"addr": {"map": {"key": b.numgen(2), "data": b.anon(
                    [0, "10.244.1.2"], [1, "10.244.1.4"])}}}}),
         b.rule(*L, "pre2", b.match(b.payload("tcp", "dport"), 9000), b.dnat("10.244.9.9")),
+        b.rule(*L, "pre2", b.match(b.payload("tcp", "dport"), 9100), b.redirect(22)),
+        b.rule(*L, "post", b.match(b.payload("tcp", "dport"), 7777), b.snat("192.0.2.2")),
         b.rule(*L, "fwd", b.match(b.ct("state"), ["established", "related"], "in"),
                b.verdict("accept")),
         b.rule(*L, "fwd", b.match(b.payload("ip", "saddr"), "@blocked"), b.verdict("drop")),
+        b.rule(*L, "fwd", b.match(b.meta("iifname"), "cni0"), b.verdict("accept")),
         b.rule(*L, "fwd", b.vmap(b.concat(b.meta("iifname"), b.payload("ip", "daddr")), "@by_if")),
         b.rule(*L, "fwd", b.match(b.concat(b.payload("ip", "saddr"), b.payload("tcp", "dport")),
                                   "@allowed"), b.verdict("accept")),
@@ -198,6 +202,8 @@ CASES = [
         NftCase(f"sm-jhash-{i}", "sets", f"tcp 10.0.3.{i}:0 > 10.244.1.4:7000 iif eth0")
         for i in range(1, 5)
     ],
+    NftCase("sm-redirect", "sets", "tcp 10.0.0.5:0 > 10.244.1.4:9100 iif eth0"),
+    NftCase("sm-snat", "sets", "tcp 10.244.1.2:0 > 10.0.0.5:7777 iif cni0"),
     NftCase("sm-nat-slot-numgen-map-400-flows", "sets",
             "tcp 10.0.0.5:0 > 192.0.2.1:9000 iif eth0", 400),
 ]  # fmt: skip

@@ -4,8 +4,9 @@ Topology (as :class:`~infranotes.netfilter.lab.NetfilterLab`): ``client`` --veth
 --veth-- ``pods``. The ruleset is loaded unchanged into ``node`` with ``nft -j -f``, then read
 back with ``nft -j list ruleset``, so the model sees the kernel's handles. A separate table
 ``ip infranotes_trace`` at priority -400 (before everything else) sets ``meta nftrace`` on
-the packets under test, and ``nft -a monitor trace`` prints every rule (with its handle and
-verdict) and every policy they meet (``net/netfilter/nf_tables_trace.c``).
+the packets under test (its chains at priority 1000 show the packet as it leaves), and
+``nft -a monitor trace`` prints every rule (with its handle and verdict) and every policy
+they meet (``net/netfilter/nf_tables_trace.c``).
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ class KernelPath:
     @property
     def final(self) -> dict[str, str]:
         return self.seen[-1] if self.seen else {}
+
+    @property
+    def source(self) -> str:
+        return str(self.final.get("saddr"))
 
     @property
     def destination(self) -> str:
@@ -179,9 +184,16 @@ class NftLab:
             sel += " tcp flags & (syn | ack) == syn"
         if p.proto == "icmp":
             sel += " icmp type echo-request"
+        # chain c marks the packet; the last-priority chains only show it as it leaves
+        # (after NAT), so the kernel's final destination and source can be compared
+        late = "".join(
+            f" chain seen_{h} {{ type filter hook {h} priority 1000; }}\n"
+            for h in ("input", "forward", "postrouting")
+        )
         table = (
             f"table ip {TRACE_TABLE} {{\n chain c {{\n"
-            f"  type filter hook {hook} priority -400;\n  {sel} meta nftrace set 1\n }}\n}}\n"
+            f"  type filter hook {hook} priority -400;\n  {sel} meta nftrace set 1\n }}\n"
+            f"{late}}}\n"
         )
         self.node_ns.exec(["conntrack", "-F"])
         self._nft("-f", "-", input=table)
@@ -248,9 +260,11 @@ def parse_trace(text: str, ruleset: NftRuleset) -> list[KernelPath]:
             continue
         tid, fam, tname, chain, rest = m.groups()
         if tname == TRACE_TABLE:
-            if rest.startswith("rule"):
+            if rest.startswith("rule") and chain == "c":
                 current[tid] = KernelPath()
                 paths.append(current[tid])
+            elif rest.startswith("packet:") and tid in current:
+                current[tid].seen.append(_fields(rest))
             continue
         path = current.get(tid)
         if path is None:
