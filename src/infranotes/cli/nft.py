@@ -28,7 +28,10 @@ def _trace(args: argparse.Namespace) -> int:
     )
     trace = NftTracer(rs, node).trace(packet)
     if args.json:
-        emit(trace.to_json())
+        doc = trace.to_json()
+        # what the trace starts from, as iptables trace reports its recent lists
+        doc["state"] = {"sets": "as listed; add/update statements are events, not applied"}
+        emit(doc)
         return 0
     print(f"packet: {packet.describe()}")
     for i, b in enumerate(trace.branches, 1):

@@ -279,6 +279,7 @@ def test_unsupported_expression_is_an_explicit_verdict() -> None:
     )
     (br,) = t.trace(PKT).branches
     assert br.unsupported
+    assert [(s.chain, s.rule, s.verdict) for s in br.steps] == [("fwd", 1, "UNDECIDED")]
     assert br.fate == ("unsupported expression xt in chain fwd handle 1: the trace cannot decide")
     t = fwd(
         (b.match(b.meta("skuid"), 0), b.verdict("drop")),

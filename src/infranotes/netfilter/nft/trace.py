@@ -76,12 +76,13 @@ class NftBranch:
 
     @property
     def unsupported(self) -> bool:
+        """Whether the walk stopped at an expression the model cannot evaluate."""
         return self.fate.startswith("unsupported")
 
     def to_json(self) -> dict[str, object]:
         return {
-            "probability": round(float(self.probability), 6),
-            "probability_exact": str(self.probability),
+            "probability": str(self.probability),  # exact, as iptables trace prints it: "1/3"
+            "probability_float": float(self.probability),
             "fate": self.fate,
             "destination": self.destination,
             "source": self.packet.src,
@@ -268,6 +269,8 @@ class NftTracer:
                 out += self._run_rule(sub, rule, hook, {**(choices or {}), f.key: k})
             return out
         except Unsupported as exc:
+            # the branch ends here, as in iptables trace: an UNDECIDED step at the rule
+            trial.steps.append(self._step(hook, rule, "UNDECIDED"))
             trial.fate = (
                 f"unsupported expression {exc} in chain {rule.chain} handle {rule.handle}: "
                 "the trace cannot decide"
