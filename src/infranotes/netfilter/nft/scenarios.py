@@ -10,7 +10,7 @@ from infranotes.netfilter import scenarios
 from infranotes.netfilter.nft.kubeproxy import kube_proxy_nft
 from infranotes.netfilter.nft.lab import NODE_UP, NftLab
 from infranotes.netfilter.nft.model import parse_nft_json
-from infranotes.netfilter.nft.trace import NftTracer
+from infranotes.netfilter.nft.trace import NftBranch, NftTracer
 from infranotes.netfilter.packet import parse_packet
 from infranotes.table import Table
 
@@ -50,3 +50,39 @@ def side_by_side() -> Table:
          "rules met (iptables / nft)", "fate (nftables mode)"),
         rows,
     )  # fmt: skip
+
+
+def steps_table(branch: NftBranch) -> Table:
+    """One branch rule by rule, with each rule as ``nft list ruleset`` writes it."""
+    rows = [
+        (
+            s.hook,
+            s.chain,
+            s.rule if s.rule is not None else "policy",
+            s.verdict + (f" {s.target}" if s.target else ""),
+            s.text or "",
+        )
+        for s in branch.steps
+    ]
+    caption = f"p = {branch.probability}: {branch.fate}; " + "; ".join(branch.events)
+    return Table(("hook", "chain", "handle", "verdict", "rule"), rows, caption=caption)
+
+
+def kernel_agrees(lab: NftLab, packet: str) -> Table:
+    """Send ``packet`` through the kernel in ``lab`` and show its path beside the model's."""
+    p = parse_packet(packet)
+    assert lab.ruleset is not None
+    model = NftTracer(lab.ruleset, lab.node()).trace(p)
+    (kernel,) = lab.send(p)
+    key = [(s.hook, s.table, s.chain, s.rule, s.verdict) for s in kernel.steps]
+    same = [b for b in model.branches if [(s.hook, s.table, s.chain, s.rule, s.verdict)
+                                          for s in b.steps] == key]  # fmt: skip
+    assert same, "the kernel took a path the model does not have"
+    rows = [(s.hook, s.chain, s.rule if s.rule is not None else "policy", s.verdict)
+            for s in kernel.steps]  # fmt: skip
+    caption = (
+        f"the kernel's path (nft monitor trace) is the model's branch with p = "
+        f"{same[0].probability}; kernel: {kernel.destination} from {kernel.source}, "
+        f"model: {same[0].destination} from {same[0].packet.src}"
+    )
+    return Table(("hook", "chain", "handle", "verdict"), rows, caption=caption)
