@@ -111,7 +111,7 @@ def literal(kind: str, value: Any) -> tuple[Any, Any]:
             return literal(kind, lo)[0], literal(kind, hi)[1]
         if "elem" in value:  # an element with a comment, timeout or counter
             return literal(kind, value["elem"]["val"])
-        raise Unsupported(f"{next(iter(value))} as a value of {kind}")
+        raise Unsupported(f"{next(iter(value), '{}')} as a value of {kind}")
     if kind == "addr":
         if isinstance(value, str) and "/" in value:
             net = ipaddress.IPv4Network(value, strict=False)
@@ -488,7 +488,8 @@ def render(e: Any) -> str:
     ((name, b),) = e.items()
     if name == "match":
         op = b.get("op", "==")
-        binop = isinstance(b.get("left"), dict) and next(iter(b["left"])) in ("&", "|", "^")
+        left = b.get("left")
+        binop = isinstance(left, dict) and bool(set(left) & {"&", "|", "^"})
         op = "" if op == "in" or (op == "==" and not binop) else f"{op} "
         return f"{render(b.get('left'))} {op}{render(b.get('right'))}"
     if name == "payload":
@@ -552,6 +553,14 @@ def _elem(x: Any) -> str:
     return render(x)
 
 
+def _render_safe(stmt: Any) -> str:
+    try:
+        return render(stmt)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError, StopIteration):
+        return json.dumps(stmt, separators=(",", ":"), default=str)[:80]  # a malformed one
+
+
 def render_rule(expr: tuple[Any, ...], comment: str | None = None) -> str:
-    text = " ".join(render(s) for s in expr)
+    """A rule's statements as ``nft list ruleset`` writes them (malformed ones as JSON)."""
+    text = " ".join(_render_safe(s) for s in expr)
     return text + (f' comment "{comment}"' if comment else "")

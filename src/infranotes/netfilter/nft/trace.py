@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from infranotes.errors import ParseError
 from infranotes.netfilter.nft.expr import Ctx, Fork, Unsupported, evaluate, lookup, match
 from infranotes.netfilter.nft.expr import render_rule as _render
 from infranotes.netfilter.nft.model import Chain, NftRuleset, Rule, check_depth
@@ -268,6 +269,14 @@ class NftTracer:
                 sub = st.fork(Fraction(1, f.mod))
                 out += self._run_rule(sub, rule, hook, {**(choices or {}), f.key: k})
             return out
+        except (AttributeError, TypeError, KeyError, IndexError, ValueError, StopIteration) as exc:
+            # a statement of the wrong shape: the input is not what libnftables writes
+            raise ParseError(
+                f"rule {rule.handle} in chain {rule.chain} of {rule.table}: malformed "
+                f"expression ({type(exc).__name__}: {exc})",
+                source=self.rs.source,
+                expected="statements as libnftables-json(5) describes them",
+            ) from None
         except Unsupported as exc:
             # the branch ends here, as in iptables trace: an UNDECIDED step at the rule
             trial.steps.append(self._step(hook, rule, "UNDECIDED"))
