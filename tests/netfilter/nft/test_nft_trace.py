@@ -144,6 +144,11 @@ def test_priorities_by_name_and_listing_order() -> None:
         (b.match(b.meta("mark"), 0), True),
         (b.match({"&": [b.meta("mark"), 0x4000]}, 0), True),
         (b.match(b.payload("tcp", "dport"), 1024, "<"), True),
+        (b.match(b.payload("ip6", "saddr"), b.prefix("::/0")), False),  # never an IPv4 packet
+        (b.match(b.payload("ip6", "saddr"), b.prefix("::/0"), "!="), False),
+        (b.match(b.meta("nfproto"), "ipv6"), False),
+        (b.match(b.meta("iif"), "eth0"), True),
+        (b.match(b.ct("direction"), "original"), True),
         (
             b.match(
                 b.concat(b.payload("ip", "saddr"), b.payload("tcp", "dport")),
@@ -165,6 +170,14 @@ def test_matches(stmt: dict, hit: bool) -> None:
     br = t.trace(PKT).branches
     assert len(br) == 1
     assert (br[0].fate.startswith("dropped by")) is hit, br[0].fate
+
+
+def test_icmp_type_by_name() -> None:
+    t = fwd((b.match(b.payload("icmp", "type"), "echo-request"), b.verdict("drop")))
+    (br,) = t.trace(parse_packet("icmp 10.0.0.5 > 10.244.1.2 iif eth0")).branches
+    assert br.fate.startswith("dropped by")
+    (br,) = t.trace(PKT).branches
+    assert br.fate == "forwarded via cni0"
 
 
 def test_named_sets_intervals_and_verdict_maps() -> None:

@@ -38,6 +38,19 @@ PROTOCOLS = {
     "udplite": 136,
 }
 PROTO_NAMES = {v: k for k, v in PROTOCOLS.items()}
+ICMP_TYPES = {  # nft's icmp_type names (src/proto.c icmp_type_tbl)
+    "echo-reply": 0,
+    "destination-unreachable": 3,
+    "source-quench": 4,
+    "redirect": 5,
+    "echo-request": 8,
+    "router-advertisement": 9,
+    "router-solicitation": 10,
+    "time-exceeded": 11,
+    "parameter-problem": 12,
+    "timestamp-request": 13,
+    "timestamp-reply": 14,
+}
 CT_STATES = ("new", "established", "related", "invalid", "untracked")
 VERDICTS = ("accept", "drop", "continue", "return", "jump", "goto", "queue")
 
@@ -119,6 +132,8 @@ def literal(kind: str, value: Any) -> tuple[Any, Any]:
         v = _ip(value)
     elif kind == "proto":
         v = _proto(value)
+    elif kind == "icmptype":
+        v = ICMP_TYPES[value] if isinstance(value, str) and value in ICMP_TYPES else _int(value)
     elif kind in ("str", "ctstate", "ctstatus", "fibtype", "nfproto"):
         if not isinstance(value, str):
             raise Unsupported(f"{value!r} as a value of {kind}")
@@ -263,7 +278,10 @@ def evaluate(e: Any, ctx: Ctx) -> tuple[str, Any]:
                 raise Unsupported(f"th {fld} of an {p.proto} packet")
             return "int", getattr(p, fld)
         if proto == "icmp" and fld == "type":
-            return "int", (p.icmp_type if p.proto == "icmp" else None)
+            return "icmptype", (p.icmp_type if p.proto == "icmp" else None)
+        if proto in ("ip6", "icmpv6"):
+            # the implicit dependency (meta nfproto ipv6) fails for an IPv4 packet
+            return "int", None
         raise Unsupported(f"payload {proto} {fld}")
     if name == "meta":
         key = body.get("key")
@@ -272,9 +290,9 @@ def evaluate(e: Any, ctx: Ctx) -> tuple[str, Any]:
         if key == "mark":
             return "int", p.mark
         # no device is the empty name (net/netfilter/nft_meta.c nft_meta_store_ifname)
-        if key == "iifname":
+        if key in ("iifname", "iif"):  # nft writes iif by the interface's name too
             return "str", "" if p.local else (p.iif or "")
-        if key == "oifname":
+        if key in ("oifname", "oif"):
             return "str", "" if ctx.hook in ("prerouting", "input") else (p.oif or "")
         if key == "nfproto":
             return "nfproto", "ipv4"
@@ -291,6 +309,8 @@ def evaluate(e: Any, ctx: Ctx) -> tuple[str, Any]:
             return "ctstatus", _ct_status(ctx)
         if key == "mark":
             return "int", p.ctmark
+        if key == "direction":
+            return "str", "original"  # the tracer follows a connection's packets, not replies
         raise Unsupported(f"ct {key}")
     if name == "fib":
         flags = body.get("flags", [])
