@@ -172,6 +172,15 @@ def test_matches(stmt: dict, hit: bool) -> None:
     assert (br[0].fate.startswith("dropped by")) is hit, br[0].fate
 
 
+@pytest.mark.parametrize("inv, dropped", [(False, True), (True, False)])
+def test_limit_and_quota_pass_one_packet_and_over_does_not_match(inv: bool, dropped: bool) -> None:
+    limit = {"limit": {"rate": 10, "per": "second", **({"inv": True} if inv else {})}}
+    quota = {"quota": {"val": 1, "val_unit": "mbytes", **({"inv": True} if inv else {})}}
+    for stmt in (limit, quota):
+        (br,) = fwd((stmt, b.verdict("drop"))).trace(PKT).branches
+        assert br.fate.startswith("dropped by") is dropped
+
+
 def test_icmp_type_by_name() -> None:
     t = fwd((b.match(b.payload("icmp", "type"), "echo-request"), b.verdict("drop")))
     (br,) = t.trace(parse_packet("icmp 10.0.0.5 > 10.244.1.2 iif eth0")).branches

@@ -132,7 +132,7 @@ class NftTrace:
 
 
 _VERDICT_KEYS = ("accept", "drop", "continue", "return", "jump", "goto")
-_IGNORED = ("counter", "log", "comment", "limit", "quota")
+_IGNORED = ("counter", "log", "comment")
 
 
 class NftTracer:
@@ -161,9 +161,14 @@ class NftTracer:
                 if not found:
                     return "NOMATCH", None  # no element: the lookup breaks the rule
                 return _verdict(data)
+            elif name in ("limit", "quota"):
+                # a fresh ruleset: the bucket is full and the quota unused, so one packet is
+                # within both; "over" (inv) turns the statement into a match that fails
+                if isinstance(body, dict) and body.get("inv"):
+                    return "NOMATCH", None
+                st.events.append(f"{name}: this one packet is within it (a fresh ruleset)")
             elif name in _IGNORED:
-                if name in ("limit", "quota"):
-                    st.events.append(f"{name}: assumed not exceeded by this one packet")
+                pass
             elif name == "mangle":
                 self._mangle(st, body, ctx)
             elif name == "reject":
