@@ -191,6 +191,7 @@ CASES = [
     NftCase("kp-udp-dns", "kube-proxy", "udp 10.244.1.5:0 > 10.96.0.10:53 iif cni0"),
     NftCase("kp-session-affinity-first", "kube-proxy", "tcp 10.0.0.7:0 > 10.96.0.25:80 iif eth0"),
     NftCase("kp-not-a-service", "kube-proxy", "tcp 10.0.0.5:0 > 10.244.1.2:8080 iif eth0"),
+    NftCase("kp-ping-clusterip", "kube-proxy", "icmp 10.244.1.5 > 10.96.0.20 iif cni0"),
     NftCase("kp-numgen-400-flows", "kube-proxy", "tcp 10.0.0.5:0 > 10.96.0.20:80 iif eth0", 400),
     NftCase("fw-ssh-accepted", "firewalld", "tcp 10.0.0.5:0 > 192.0.2.1:22 iif eth0"),
     NftCase("fw-http-rejected", "firewalld", "tcp 10.0.0.5:0 > 192.0.2.1:80 iif eth0"),

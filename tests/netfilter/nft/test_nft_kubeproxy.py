@@ -95,8 +95,14 @@ def outcomes(tracer: NftTracer, packet: str) -> list[tuple[Fraction, str, str, s
             [(1, "rejected by ip kube-proxy cluster-ips-check handle 1", "10.96.0.20:81",
               "10.244.1.5")],
         ),
+        (  # ICMP: th dport is unknown, but no service-ips element has l4proto icmp
+            "icmp 10.244.1.5 > 10.96.0.20 iif cni0",
+            [(1, "rejected by ip kube-proxy cluster-ips-check handle 1", "10.96.0.20",
+              "10.244.1.5")],
+        ),
     ],
-    ids=["clusterip", "offcluster", "nodeport", "local", "local-none", "hairpin", "empty", "port"],
+    ids=["clusterip", "offcluster", "nodeport", "local", "local-none", "hairpin", "empty", "port",
+         "ping"],
 )  # fmt: skip
 def test_service_kinds(tracer: NftTracer, packet: str, expected: list) -> None:
     assert outcomes(tracer, packet) == sorted(expected)

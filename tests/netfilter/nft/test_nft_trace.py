@@ -307,6 +307,13 @@ def test_unsupported_expression_is_an_explicit_verdict() -> None:
         (b.match(b.meta("skuid"), 0), b.verdict("drop")),
     )
     assert t.trace(PKT).branches[0].fate.startswith("unsupported expression meta skuid")
+    ping = parse_packet("icmp 10.0.0.5 > 10.244.1.2 iif eth0")
+    t = fwd((b.match(b.payload("th", "dport"), 80), b.verdict("drop")))
+    assert (
+        t.trace(ping)
+        .branches[0]
+        .fate.startswith("unsupported expression th dport of an icmp packet in chain fwd handle 1")
+    )
 
 
 def test_nat_chains_share_one_slot_and_stop_after_a_mapping() -> None:

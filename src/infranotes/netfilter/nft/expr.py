@@ -59,6 +59,13 @@ class Unsupported(Exception):
     """An expression the tracer cannot evaluate; ``str()`` names it."""
 
 
+class Opaque:
+    """A value the packet description does not determine (``th dport`` of an ICMP packet)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+
 class Fork(Exception):
     """A random draw (``numgen random``) decides: re-run the rule once per outcome."""
 
@@ -162,6 +169,15 @@ class SetIndex:
     ranges: list[tuple[tuple[tuple[Any, Any], ...], Any]]
 
     def lookup(self, key: tuple[Any, ...]) -> tuple[bool, Any]:
+        opaque = [v for v in key if isinstance(v, Opaque)]
+        if opaque:
+            # decided only if no element matches the parts the model knows
+            known = [i for i, v in enumerate(key) if not isinstance(v, Opaque)]
+            entries = [(tuple((k, k) for k in e), d) for e, d in self.exact.items()]
+            for parts, _ in entries + self.ranges:
+                if all(_hit(key[i], parts[i]) for i in known):
+                    raise Unsupported(opaque[0].what)
+            return False, None
         if key in self.exact:
             return True, self.exact[key]
         for parts, data in self.ranges:
@@ -275,7 +291,8 @@ def evaluate(e: Any, ctx: Ctx) -> tuple[str, Any]:
             return "int", (getattr(p, fld) if p.proto == proto else None)
         if proto == "th" and fld in ("sport", "dport"):
             if p.proto not in ("tcp", "udp"):
-                raise Unsupported(f"th {fld} of an {p.proto} packet")
+                # bytes of the ICMP header the packet description does not give
+                return "int", Opaque(f"th {fld} of an {p.proto} packet")
             return "int", getattr(p, fld)
         if proto == "icmp" and fld == "type":
             return "icmptype", (p.icmp_type if p.proto == "icmp" else None)
@@ -348,6 +365,8 @@ def evaluate(e: Any, ctx: Ctx) -> tuple[str, Any]:
             kind, v = evaluate(part, ctx)
             if v is None:
                 raise Unsupported("jhash over a field the packet does not have")
+            if isinstance(v, Opaque):
+                raise Unsupported(v.what)
             fld = part.get("payload", {}).get("field") if isinstance(part, dict) else None
             data += _register_bytes(kind, v, _WIDTH.get(str(fld), 4))
         h = jhash(data, _int(body["seed"]))
@@ -363,8 +382,8 @@ def evaluate(e: Any, ctx: Ctx) -> tuple[str, Any]:
         left, right = body
         kind, v = evaluate(left, ctx)
         r = _int(right) if not isinstance(right, dict) else _int(evaluate(right, ctx)[1])
-        if v is None:
-            return "int", None
+        if v is None or isinstance(v, Opaque):
+            return "int", v
         v = int(v)
         out = {
             "&": v & r,
@@ -436,6 +455,8 @@ def match(body: dict[str, Any], ctx: Ctx) -> bool:
         kind, v = evaluate(left, ctx)
         if v is None:
             return False
+        if isinstance(v, Opaque):
+            raise Unsupported(v.what)
         names = right if isinstance(right, list) else [right]
         if kind == "ctstate":
             hit = v in names
@@ -460,6 +481,9 @@ def match(body: dict[str, Any], ctx: Ctx) -> bool:
     kind, v = evaluate(left, ctx)
     if v is None:
         return False  # the implicit protocol dependency failed: no match for any operator
+    if isinstance(v, Opaque) or (isinstance(v, tuple) and any(isinstance(x, Opaque) for x in v)):
+        raise Unsupported(next(x for x in (v if isinstance(v, tuple) else (v,))
+                               if isinstance(x, Opaque)).what)  # fmt: skip
     if kind.startswith("concat:"):
         if not (isinstance(right, dict) and "concat" in right):
             raise Unsupported("a concatenation compared with a non-concatenation")
