@@ -37,7 +37,6 @@ PROTOCOLS = {
     "sctp": 132,
     "udplite": 136,
 }
-PROTO_NAMES = {v: k for k, v in PROTOCOLS.items()}
 ICMP_TYPES = {  # nft's icmp_type names (src/proto.c icmp_type_tbl)
     "echo-reply": 0,
     "destination-unreachable": 3,
@@ -51,8 +50,6 @@ ICMP_TYPES = {  # nft's icmp_type names (src/proto.c icmp_type_tbl)
     "timestamp-request": 13,
     "timestamp-reply": 14,
 }
-CT_STATES = ("new", "established", "related", "invalid", "untracked")
-VERDICTS = ("accept", "drop", "continue", "return", "jump", "goto", "queue")
 
 
 class Unsupported(Exception):

@@ -187,14 +187,9 @@ class NftTracer:
 
     def _mangle(self, st: _State, body: dict[str, Any], ctx: Ctx) -> None:
         key = body.get("key", {})
-        _, value = (
-            evaluate(body["value"], ctx)
-            if isinstance(body.get("value"), dict)
-            else (
-                "int",
-                body.get("value"),
-            )
-        )
+        value = body.get("value")
+        if isinstance(value, dict):  # an expression: meta mark set meta mark | 0x4000
+            value = evaluate(value, ctx)[1]
         if isinstance(key, dict) and key.get("meta", {}).get("key") == "nftrace":
             return
         if not isinstance(value, int):
