@@ -27,6 +27,7 @@ __all__ = ["TOPICS", "UsageError", "build_parser", "main"]
 TOPICS: dict[str, tuple[str, str]] = {
     "dns": ("dns", "resolv.conf, search lists, Pod DNS, a DNS server"),
     "iptables": ("netfilter", "trace a packet through an iptables-save dump"),
+    "nft": ("nft", "trace a packet through an nftables ruleset"),
     "tz": ("tz", "TZif files and the zone a process in a root will use"),
     "cron": ("cron", "CronJob schedules and what the controller decides"),
     "cni": ("cni", "run a CNI network configuration as a runtime does"),

@@ -25,6 +25,7 @@ LIMITS = {
     "dnsConfig": 1 * MIB,
     "iptables-save": 256 * MIB,
     "ipset list": 64 * MIB,
+    "nft ruleset": 256 * MIB,
     "TZif file": 10 * MIB,
     "CronJob": 16 * MIB,
     "CNI configuration": 1 * MIB,

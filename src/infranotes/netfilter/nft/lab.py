@@ -1,0 +1,294 @@
+"""The kernel's own trace of packets through an nftables ruleset, in namespaces this lab creates.
+
+Topology (as :class:`~infranotes.netfilter.lab.NetfilterLab`): ``client`` --veth-- ``node``
+--veth-- ``pods``. The ruleset is loaded unchanged into ``node`` with ``nft -j -f``, then read
+back with ``nft -j list ruleset``, so the model sees the kernel's handles. A separate table
+``ip infranotes_trace`` at priority -400 (before everything else) sets ``meta nftrace`` on
+the packets under test (its chains at priority 1000 show the packet as it leaves), and
+``nft -a monitor trace`` prints every rule (with its handle and verdict) and every policy
+they meet (``net/netfilter/nf_tables_trace.c``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+from infranotes.lab import NetNS, available, run, veth
+from infranotes.netfilter.nft.model import NftRuleset, parse_nft_json
+from infranotes.netfilter.packet import Node, Packet, Route
+from infranotes.netfilter.trace import Step
+
+NODE_UP, NODE_DOWN = "192.0.2.1", "192.0.2.2"
+UP_DEV, DOWN_DEV = "eth0", "cni0"
+TRACE_TABLE = "infranotes_trace"
+_LINE = re.compile(r"^trace id ([0-9a-f]+) (\S+) (\S+) (\S+) (.*)$")
+_RULE = re.compile(r"# handle (\d+) \(verdict ([^)]*)\)\s*$")
+
+CLIENT = r"""
+import socket, sys, time
+proto, src, dst, sport, dport, count, gap = sys.argv[1:8]
+for i in range(int(count)):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
+    s.settimeout(0.3)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if src != "-" or sport != "0":
+        s.bind(("" if src == "-" else src, int(sport)))
+    try:
+        if proto == "tcp":
+            s.connect((dst, int(dport)))
+        else:
+            s.sendto(b"ping", (dst, int(dport)))
+    except OSError:
+        pass
+    s.close()
+    time.sleep(float(gap))
+"""
+PING = r"""
+import socket, struct, sys
+src, dst = sys.argv[1:3]
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+if src != "-":
+    s.bind((src, 0))
+body = struct.pack("!BBHHH", 8, 0, 0, 0x1234, 1) + b"infranotes"
+csum = sum(struct.unpack("!%dH" % (len(body) // 2), body))
+csum = (csum >> 16) + (csum & 0xFFFF)
+csum = ~(csum + (csum >> 16)) & 0xFFFF
+s.sendto(body[:2] + struct.pack("!H", csum) + body[4:], (dst, 0))
+"""
+
+
+@dataclass
+class KernelPath:
+    """One traced packet: the rules and policies it met, the packet as each base chain saw it."""
+
+    steps: list[Step] = field(default_factory=list)
+    seen: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def final(self) -> dict[str, str]:
+        return self.seen[-1] if self.seen else {}
+
+    @property
+    def source(self) -> str:
+        return str(self.final.get("saddr"))
+
+    @property
+    def destination(self) -> str:
+        f = self.final
+        return f"{f.get('daddr')}:{f['dport']}" if "dport" in f else str(f.get("daddr"))
+
+
+def _targets(doc: str) -> list[str]:
+    """Every address a ``dnat to`` names (the pods namespace owns them)."""
+    return sorted(set(re.findall(r'"dnat":\s*\{"addr":\s*"([\d.]+)"', doc)))
+
+
+class NftLab:
+    """Namespaces, routes and a loaded nftables ruleset; :meth:`send` traces packets for real."""
+
+    def __init__(self, ruleset_json: str, pod_addresses: tuple[str, ...] = ()) -> None:
+        self.doc = ruleset_json
+        self.pod_addresses = tuple(dict.fromkeys((*pod_addresses, *_targets(ruleset_json))))
+        self.client = NetNS("inf-nft-cli")
+        self.node_ns = NetNS("inf-nft-node")
+        self.pods = NetNS("inf-nft-pod")
+        self._added: set[str] = set()
+        self.ruleset: NftRuleset | None = None
+
+    def node(self) -> Node:
+        """The node as the model sees it: its two addresses and its routes."""
+        routes = [Route(ipaddress.IPv4Network(f"{a}/32"), DOWN_DEV) for a in self.pod_addresses]
+        routes.append(Route(ipaddress.IPv4Network("0.0.0.0/0"), UP_DEV))
+        return Node(
+            {UP_DEV: (NODE_UP,), DOWN_DEV: (NODE_DOWN,), "lo": ("127.0.0.1",)}, tuple(routes)
+        )
+
+    def __enter__(self) -> NftLab:
+        available("ip", "nft", "conntrack", "stdbuf", netns=True)
+        for ns in (self.client, self.node_ns, self.pods):
+            ns.__enter__()
+        try:
+            self._wire()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for ns in (self.client, self.node_ns, self.pods):
+            ns.__exit__(None, None, None)
+
+    def _ip(self, ns: NetNS, *args: str) -> None:
+        run(["ip", "-n", ns.name, *args], check=True)
+
+    def _nft(self, *args: str, input: str | None = None) -> str:
+        return run(
+            ["ip", "netns", "exec", self.node_ns.name, "nft", *args], input=input, check=True
+        ).stdout
+
+    def _wire(self) -> None:
+        veth(self.client, "eth0", self.node_ns, UP_DEV)
+        veth(self.pods, "eth0", self.node_ns, DOWN_DEV)
+        self._ip(self.node_ns, "addr", "add", f"{NODE_UP}/32", "dev", UP_DEV)
+        self._ip(self.node_ns, "addr", "add", f"{NODE_DOWN}/32", "dev", DOWN_DEV)
+        self._ip(self.client, "route", "add", NODE_UP, "dev", "eth0")
+        self._ip(self.client, "route", "add", "default", "via", NODE_UP, "dev", "eth0")
+        self._ip(self.node_ns, "route", "add", "default", "dev", UP_DEV)
+        for a in self.pod_addresses:
+            self._ip(self.pods, "addr", "add", f"{a}/32", "dev", "eth0")
+            self._ip(self.node_ns, "route", "add", f"{a}/32", "dev", DOWN_DEV)
+        self._ip(self.pods, "route", "add", NODE_DOWN, "dev", "eth0")
+        self._ip(self.pods, "route", "add", "default", "via", NODE_DOWN, "dev", "eth0")
+        run(
+            ["ip", "netns", "exec", self.node_ns.name, "sysctl", "-qw", "net.ipv4.ip_forward=1"],
+            check=True,
+        )
+        self._nft("-j", "-f", "-", input=self.doc)
+        listing = self._nft("-j", "list", "ruleset")
+        self.ruleset = parse_nft_json(listing, "nft -j list ruleset (lab)")
+
+    def _sender(self, p: Packet) -> NetNS:
+        """The namespace the packet starts in, owning its source address."""
+        if p.local:
+            ns, dev, known = self.node_ns, "lo", (NODE_UP, NODE_DOWN, "127.0.0.1")
+        elif p.iif == DOWN_DEV:
+            ns, dev, known = self.pods, "eth0", self.pod_addresses
+        else:
+            ns, dev, known = self.client, "eth0", ()
+        if p.src not in known and p.src not in self._added:
+            self._ip(ns, "addr", "add", f"{p.src}/32", "dev", dev)
+            if ns is self.client:
+                self._ip(self.node_ns, "route", "add", f"{p.src}/32", "dev", UP_DEV)
+            elif ns is self.pods:
+                self._ip(self.node_ns, "route", "add", f"{p.src}/32", "dev", DOWN_DEV)
+            self._added.add(p.src)
+        return ns
+
+    def send(self, packet: Packet, count: int = 1, gap: float = 0.0) -> list[KernelPath]:
+        """Send ``packet`` ``count`` times (new connections, new source ports unless fixed).
+
+        Conntrack is flushed before and after, so each run starts from NEW connections.
+        """
+        p = packet
+        hook = "output" if p.local else "prerouting"
+        sel = f"ip saddr {p.src} ip daddr {p.dst}"
+        if p.proto in ("tcp", "udp"):
+            sel += f" {p.proto} dport {p.dport}"
+        if p.proto == "tcp":
+            sel += " tcp flags & (syn | ack) == syn"
+        if p.proto == "icmp":
+            sel += " icmp type echo-request"
+        # chain c marks the packet; the last-priority chains only show it as it leaves
+        # (after NAT), so the kernel's final destination and source can be compared
+        late = "".join(
+            f" chain seen_{h} {{ type filter hook {h} priority 1000; }}\n"
+            for h in ("input", "forward", "postrouting")
+        )
+        table = (
+            f"table ip {TRACE_TABLE} {{\n chain c {{\n"
+            f"  type filter hook {hook} priority -400;\n  {sel} meta nftrace set 1\n }}\n"
+            f"{late}}}\n"
+        )
+        self.node_ns.exec(["conntrack", "-F"])
+        self._nft("-f", "-", input=table)
+        try:
+            with tempfile.TemporaryFile("w+") as log:
+                monitor = ["stdbuf", "-oL", "nft", "-a", "monitor", "trace"]
+                mon = subprocess.Popen(
+                    ["ip", "netns", "exec", self.node_ns.name, *monitor],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+                try:
+                    time.sleep(0.2)  # let the monitor subscribe before the packet
+                    ns = self._sender(p)
+                    if p.proto == "icmp":
+                        cmd = [sys.executable, "-c", PING, p.src, p.dst]
+                    else:
+                        cmd = [sys.executable, "-c", CLIENT, p.proto, p.src, p.dst]
+                        cmd += [str(p.sport), str(p.dport), str(count), str(gap)]
+                    ns.exec(cmd, timeout=120)
+                    time.sleep(0.2)  # let the last events arrive
+                finally:
+                    mon.terminate()
+                    mon.wait(timeout=5)
+                log.seek(0)
+                text = log.read()
+        finally:
+            run(["ip", "netns", "exec", self.node_ns.name, "nft", "delete", "table", "ip",
+                 TRACE_TABLE])  # fmt: skip
+            self.node_ns.exec(["conntrack", "-F"])
+        assert self.ruleset is not None
+        return parse_trace(text, self.ruleset)
+
+
+def _fields(text: str) -> dict[str, str]:
+    out = {}
+    for key, pat in (
+        ("iif", r'iif "([^"]+)"'),
+        ("oif", r'oif "([^"]+)"'),
+        ("saddr", r"ip saddr (\S+)"),
+        ("daddr", r"ip daddr (\S+)"),
+        ("dport", r"(?:tcp|udp) dport (\d+)"),
+        ("sport", r"(?:tcp|udp) sport (\d+)"),
+    ):
+        m = re.search(pat, text)
+        if m:
+            out[key] = m.group(1)
+    return out
+
+
+def parse_trace(text: str, ruleset: NftRuleset) -> list[KernelPath]:
+    """``nft -a monitor trace`` output as one path per packet the trace table selected.
+
+    Trace ids are hashes that later packets may reuse, so a packet starts at each hit of
+    the trace table's own rule (the first thing a selected packet meets).
+    """
+    paths: list[KernelPath] = []
+    current: dict[str, KernelPath] = {}
+    hook: dict[str, str] = {}
+    for line in text.splitlines():
+        m = _LINE.match(line.strip())
+        if not m:
+            continue
+        tid, fam, tname, chain, rest = m.groups()
+        if tname == TRACE_TABLE:
+            if rest.startswith("rule") and chain == "c":
+                current[tid] = KernelPath()
+                paths.append(current[tid])
+            elif rest.startswith("packet:") and tid in current:
+                current[tid].seen.append(_fields(rest))
+            continue
+        path = current.get(tid)
+        if path is None:
+            continue
+        table = f"{fam} {tname}"
+        if rest.startswith("packet:"):
+            base = ruleset.chain(table, chain)
+            if base is not None and base.hook:
+                hook[tid] = base.hook.upper()
+            path.seen.append(_fields(rest))
+            continue
+        if rest.startswith("rule "):
+            r = _RULE.search(rest)
+            if not r:
+                continue
+            words = r.group(2).split()
+            verdict = words[0].upper()
+            target = words[1] if len(words) > 1 else None
+            text_ = rest[len("rule ") : r.start()].strip()
+            path.steps.append(
+                Step(hook.get(tid, "?"), table, chain, int(r.group(1)), verdict, target, text_)
+            )
+        elif rest.startswith("policy "):
+            path.steps.append(
+                Step(hook.get(tid, "?"), table, chain, None, f"policy:{rest.split()[1].upper()}")
+            )
+    return paths
