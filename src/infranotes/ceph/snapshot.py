@@ -219,3 +219,27 @@ def parse(text: str | bytes, source: str = "<input>") -> Snapshot:
         expected="ceph -s, ceph health detail, ceph pg dump [pgs_brief] or "
         "ceph pg stat, with -f json",
     )
+
+
+def settled(health: Snapshot, brief: Snapshot, status: Snapshot | None = None) -> Snapshot:
+    """One snapshot from the documents taken together: the health checks of ``ceph health
+    detail``, every PG with its up and acting sets from ``pg dump pgs_brief`` (health detail
+    names at most mon_health_max_detail PGs), and the OSD counts of ``ceph -s``."""
+    return Snapshot(
+        "settled",
+        health.health,
+        health.checks,
+        brief.pgs_by_state,
+        brief.pgs,
+        osds=status.osds if status else {},
+        degraded=health.degraded,
+    )
+
+
+def parse_recorded(doc: dict[str, Any], source: str = "<recorded>") -> Snapshot:
+    """A recorded stage (``ceph_s``, ``health_detail``, ``pg_dump_pgs_brief``) as one snapshot."""
+    return settled(
+        parse(json.dumps(doc["health_detail"]), source),
+        parse(json.dumps(doc["pg_dump_pgs_brief"]), source),
+        parse(json.dumps(doc["ceph_s"]), source) if "ceph_s" in doc else None,
+    )
