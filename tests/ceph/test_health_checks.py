@@ -327,3 +327,16 @@ def test_cli_json_carries_the_explanations(tmp_path, capsys) -> None:
         "what": "root=default,host=vm",
     }
     assert doc["recovery_blocked"] and doc["pgs_by_state"] == {"active+undersized+degraded": 32}
+
+
+def test_misplaced_objects_are_not_watched_while_recovery_is_held() -> None:
+    checks = [
+        ("OBJECT_MISPLACED", "10/96 objects misplaced (10.417%)"),
+        ("OSDMAP_FLAGS", "norebalance,nobackfill flag(s) set"),
+    ]
+    r = explain(parse(_status("active+remapped+backfill_wait", *checks)))
+    commands = [s.command for s in r.next_steps]
+    assert "ceph -s" not in commands and "ceph osd unset nobackfill" in commands
+    assert r.recovery_blocked == ("the nobackfill flag suspends backfill",)
+    free = explain(parse(_status("active+remapped+backfilling", checks[0])))
+    assert "ceph -s" in [s.command for s in free.next_steps] and not free.recovery_blocked

@@ -68,7 +68,7 @@ CHECKS: dict[str, Check] = {
         _c(
             "DAEMON_OLD_VERSION",
             "mon",
-            W,
+            WE,
             3,
             "Daemons run different Ceph versions, and have for longer than "
             "mon_warn_older_version_delay (a week): an upgrade was left half done.",
@@ -80,7 +80,7 @@ CHECKS: dict[str, Check] = {
             "MON_DOWN",
             "mon",
             W,
-            0,
+            1,
             "A monitor is down or out of quorum; losing one more may lose the majority the "
             "cluster needs to work at all.",
             "有监视器（mon）宕机或不在仲裁中；再失去一个就可能失去集群运行所需的多数。",
@@ -116,7 +116,7 @@ CHECKS: dict[str, Check] = {
             "mon_data_avail_warn (30 %).",
             "存放监视器数据库的文件系统可用空间低于 mon_data_avail_warn（30%）。",
             "free space where the mon data lives | df -h /var/lib/ceph/mon",
-            "the database size per monitor | ceph mon stat",
+            "the database size | du -sh /var/lib/ceph/mon/*",
         ),
         _c(
             "MON_DISK_CRIT",
@@ -743,7 +743,7 @@ CHECKS: dict[str, Check] = {
             3,
             "A pool has noscrub or nodeep-scrub set, so errors in it go unnoticed.",
             "某个存储池设置了 noscrub 或 nodeep-scrub，其中的错误不会被发现。",
-            "clear it | ceph osd pool unset POOL noscrub",
+            "clear it (and nodeep-scrub likewise) | ceph osd pool set POOL noscrub false",
         ),
         _c(
             "OBJECT_MISPLACED",

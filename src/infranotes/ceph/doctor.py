@@ -346,6 +346,8 @@ def explain(s: Snapshot) -> Report:
         )
     if reading_detail:
         steps = [st for st in steps if st.command != "ceph health detail"]
+    if blocked:  # a check's own "progress: ceph -s" (OBJECT_MISPLACED...) would watch nothing
+        steps = [st for st in steps if st.command != "ceph -s"]
     seen: set[str] = set()
     ordered = [st for st in steps if not (st.command in seen or seen.add(st.command))]
     checks = tuple(f"{c.name} ({c.severity}): {c.summary}" for c in s.checks)
