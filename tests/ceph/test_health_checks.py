@@ -139,6 +139,14 @@ def test_every_surveyed_code_is_explained_in_both_languages() -> None:
         assert c.urgency in (0, 1, 2, 3) and c.steps, c.code
         assert all(len(step) in (1, 2) for step in c.steps)
         assert any(len(step) == 2 and step[1] for step in c.steps), c.code  # a real command
+    doc_only = sorted(c.code for c in CHECKS.values() if c.origin == "doc only")
+    assert doc_only == [  # notebook 07: on the page, in no 16.2.15 binary or module
+        "BLUEFS_AVAILABLE_SPACE",
+        "BLUEFS_LOW_SPACE",
+        "BLUESTORE_FRAGMENTATION",
+        "OSD_FILESTORE",
+        "RECENT_MGR_MODULE_CRASH",
+    ]
     assert lookup_check("OSD_HOST_DOWN") is lookup_check("OSD_ROOT_DOWN") is not None
     assert lookup_check("OSD_HOST_DOWN").code == "OSD_<crush type>_DOWN"
     assert lookup_check("MDS_DAMAGE") is None  # CephFS checks are out of this survey
