@@ -1,12 +1,15 @@
-"""The doctor: a snapshot's states in plain words, and what to run next, most urgent first."""
+"""The doctor: a snapshot's states and health checks in plain words, and what to run next,
+most urgent first — never "watch the recovery" when nothing lets it start."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from infranotes.ceph.checks import CHECKS, Check, lookup_check
+from infranotes.ceph.detail import Detail
 from infranotes.ceph.glossary import SEVERITY_RANK, STATES, State, lookup
-from infranotes.ceph.snapshot import Snapshot
+from infranotes.ceph.snapshot import HealthCheck, Snapshot
 
 # One short phrase per state, to read a combination as a sentence.
 PHRASES = {
@@ -41,6 +44,28 @@ class Step:
 
 
 @dataclass(frozen=True)
+class CheckExplained:
+    """A health check the cluster raised, with the glossary's meaning (None if unknown)."""
+
+    raised: HealthCheck
+    glossary: Check | None
+    details: tuple[Detail, ...]
+
+    def to_json(self) -> dict[str, object]:
+        g = self.glossary
+        return {
+            "code": self.raised.name,
+            "severity": self.raised.severity,
+            "summary": self.raised.summary,
+            "meaning_en": g.meaning_en if g else None,
+            "meaning_zh": g.meaning_zh if g else None,
+            "documented_severity": g.severity if g else None,
+            "urgency": g.urgency if g else None,
+            "details": [d.to_json() for d in self.details],
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     health: str | None
     pgs_by_state: dict[str, int]
@@ -49,6 +74,8 @@ class Report:
     explanations: tuple[State, ...]
     next_steps: tuple[Step, ...]
     checks: tuple[str, ...]
+    check_explanations: tuple[CheckExplained, ...] = ()
+    recovery_blocked: tuple[str, ...] = ()  # why no recovery can start, if so
 
     @property
     def ok(self) -> bool:
@@ -74,6 +101,8 @@ class Report:
                 for s in self.explanations
             ],
             "health_checks": list(self.checks),
+            "health_check_explanations": [c.to_json() for c in self.check_explanations],
+            "recovery_blocked": list(self.recovery_blocked),
             "next_steps": [{"why": s.why, "command": s.command} for s in self.next_steps],
         }
 
@@ -92,6 +121,98 @@ def _pgid_example(s: Snapshot, component: str) -> str:
     return ids[0] if ids else "PGID"
 
 
+# Recovery and backfill are running when a PG shows one of these (pg-states.rst).
+_RECOVERING = ("recovering", "recovery_wait", "backfilling", "backfill_wait")
+# src/osd/OSDMap.cc, OSDMap::check_health: OSDMAP_FLAGS' summary is "<flags> flag(s) set".
+_FLAGS = re.compile(r"^(\S+) flag\(s\) set")
+# What each cluster flag stops (doc/rados/operations/health-checks.rst, OSDMAP_FLAGS).
+_FLAG_BLOCKS = {
+    "norecover": "the norecover flag suspends recovery",
+    "nobackfill": "the nobackfill flag suspends backfill",
+    "pause": "the pause flags stop all IO",
+    "pauserd": "the pauserd flag stops reads",
+    "pausewr": "the pausewr flag stops writes",
+}
+
+
+def _flags(s: Snapshot) -> set[str]:
+    for c in s.checks:
+        m = _FLAGS.match(c.summary) if c.name == "OSDMAP_FLAGS" else None
+        if m:
+            return set(m.group(1).split(","))
+    return set()
+
+
+def _down_osds(s: Snapshot) -> tuple[list[int], int]:
+    """The OSDs health detail names as down, and how many are down (``ceph -s`` counts)."""
+    named = sorted(
+        {d.osd for c in s.checks if c.name == "OSD_DOWN" for d in c.lines() if d.osd is not None}
+    )
+    counted = s.osds.get("num_osds", 0) - s.osds.get("num_up_osds", 0)
+    return named, max(len(named), counted)
+
+
+def _out_but_up(s: Snapshot) -> tuple[list[int], int]:
+    """OSDs still in a remapped PG's acting set but in no PG's up set (marked out, still up),
+    and how many OSDs are up but not in by ``ceph -s`` (num_up_osds - num_in_osds)."""
+    remapped = [pg for pg in s.pgs if "remapped" in pg.state.split("+")]
+    in_up = {o for pg in s.pgs for o in pg.up}
+    named = sorted({o for pg in remapped for o in pg.acting if o not in in_up})
+    counted = s.osds.get("num_up_osds", 0) - s.osds.get("num_in_osds", 0)
+    return named, max(len(named), counted)
+
+
+def _subjects(c: HealthCheck) -> dict[str, str]:
+    """Placeholders of the glossary's commands filled from the check's detail lines."""
+    out: dict[str, str] = {}
+    for d in c.lines():
+        if d.pgid and "PGID" not in out:
+            out["PGID"] = d.pgid
+        if d.pool and "POOL" not in out:
+            out["POOL"] = d.pool
+        if d.osd is not None and "ID" not in out:
+            out["ID"] = str(d.osd)
+    return out
+
+
+def _fill(command: str, subjects: dict[str, str]) -> str:
+    for key in ("PGID", "POOL", "ID"):  # PGID before ID: "PGID" contains "ID"
+        if key in subjects:
+            command = re.sub(rf"\b{key}\b", subjects[key], command)
+    return command
+
+
+def _check_steps(
+    c: HealthCheck, g: Check, reading_detail: bool, flags: set[str], names: set[str]
+) -> list[Step]:
+    subjects = _subjects(c)
+    pairs = g.steps
+    # POOL_FULL "(no space)" is full OSDs, not a quota (OSDMap::check_health); without the
+    # detail lines (ceph -s), OSD_FULL beside it says the same.
+    if c.name == "POOL_FULL" and (
+        any(d.what == "no space" for d in c.lines()) or (not c.details and "OSD_FULL" in names)
+    ):
+        pairs = CHECKS["OSD_FULL"].steps
+    if c.name == "OSDMAP_FLAGS" and flags:
+        pairs = (
+            pairs[0],
+            # "full" is set by Ceph itself and cannot be unset by hand (health-checks.rst)
+            *(
+                (f"clear {f} when its work is done", f"ceph osd unset {f}")
+                for f in sorted(flags - {"full"})
+            ),
+        )
+    steps = []
+    for why, *command in pairs:
+        if not command:  # advice without a command ("add OSDs, or delete data")
+            continue
+        cmd = _fill(command[0], subjects)
+        if reading_detail and cmd == "ceph health detail":
+            continue  # the document already is the health detail
+        steps.append(Step(f"{c.name}: {why}", cmd))
+    return steps
+
+
 def explain(s: Snapshot) -> Report:
     components = sorted({p for st in s.pgs_by_state for p in st.split("+")})
     explanations = tuple(
@@ -104,9 +225,90 @@ def explain(s: Snapshot) -> Report:
         (st, n, in_words(st))
         for st, n in sorted(s.pgs_by_state.items(), key=lambda kv: (-kv[1], kv[0]))
     )
-    steps: list[Step] = []
+    raised = tuple(
+        sorted(
+            (CheckExplained(c, lookup_check(c.name), c.lines()) for c in s.checks),
+            key=lambda e: (
+                e.glossary.urgency if e.glossary else 9,
+                e.raised.severity != "HEALTH_ERR",
+                e.raised.name,
+            ),
+        )
+    )
     names = {c.name for c in s.checks}
-    down = s.osds.get("num_osds", 0) - s.osds.get("num_up_osds", 0)
+    flags = _flags(s)
+    down_named, down = _down_osds(s)
+    out_named, out_up = _out_but_up(s)
+    out_text = ", ".join(f"osd.{o}" for o in out_named) or f"{out_up} OSD(s)"
+    # Remapped PGs whose up set is shorter than their acting set: CRUSH cannot find enough
+    # OSDs in, so the pg_temp that keeps the old acting set can never be dropped.
+    short = [
+        pg for pg in s.pgs if "remapped" in pg.state.split("+") and len(pg.up) < len(pg.acting)
+    ]
+    reading_detail = s.kind in ("health detail", "settled")
+    down_text = ", ".join(f"osd.{o}" for o in down_named) or f"{down} OSD(s)"
+
+    # Why no recovery can start now, each with the step that lifts it.
+    blocked: list[str] = []
+    steps: list[Step] = []
+    if down and "noout" in flags:
+        blocked.append(
+            f"noout is set with {down_text} down: a down OSD is never marked out, so no "
+            "recovery to other OSDs starts; the PGs stay undersized until it is back"
+        )
+        steps += [
+            Step(f"noout with {down_text} down: which, on which host", "ceph osd tree down"),
+            Step("noout: clear it when the maintenance is done", "ceph osd unset noout"),
+        ]
+    elif down and ({"degraded", "undersized"} & set(components) or "PG_DEGRADED" in names):
+        blocked.append(
+            f"{down_text} down but not yet out: recovery onto other OSDs starts only once "
+            "it is marked out (mon_osd_down_out_interval, 600 s by default), and only if "
+            "enough OSDs remain in for the pool's size"
+        )
+    for flag in sorted(flags & set(_FLAG_BLOCKS)):
+        blocked.append(_FLAG_BLOCKS[flag])
+        steps.append(Step(f"{flag}: clear it when done", f"ceph osd unset {flag}"))
+    if {"OSD_FULL", "PG_RECOVERY_FULL"} & names or "recovery_toofull" in components:
+        blocked.append("OSDs are above the full ratio: recovery onto them waits")
+    if {"OSD_BACKFILLFULL", "PG_BACKFILL_FULL"} & names or "backfill_toofull" in components:
+        blocked.append("OSDs are above the backfillfull ratio: backfill onto them waits")
+    if short:
+        pg = short[0]
+        blocked.append(
+            f"{out_text} marked out while up: CRUSH finds only {len(pg.up)} OSDs in for PGs "
+            f"that keep {len(pg.acting)} copies (pg {pg.pgid}: up {list(pg.up)}, acting "
+            f"{list(pg.acting)}), fewer OSDs in than the pool's size, so {len(short)} remapped "
+            "PGs keep their old acting set (pg_temp) and the remap can never complete; "
+            "nothing moves until it is marked in again (or OSDs are added)"
+        )
+    if out_up:
+        steps.append(
+            Step(
+                f"{out_text} out but up: which (REWEIGHT 0 in the tree); with fewer OSDs in "
+                "than a pool's size its remap cannot complete",
+                "ceph osd tree",
+            )
+        )
+        steps += [
+            Step(f"osd.{o} out but up: mark it in again", f"ceph osd in {o}") for o in out_named
+        ]
+        if not out_named:
+            steps.append(Step("an OSD out but up: mark it in again", "ceph osd in ID"))
+    if any("peered" in st.split("+") and "active" not in st.split("+") for st in s.pgs_by_state):
+        steps += [
+            Step(
+                "peered PGs: fewer copies than the pool's min_size, so no IO; "
+                "size and min_size per pool",
+                "ceph osd pool ls detail",
+            ),
+            Step("peered PGs: bring back the missing OSDs", "ceph osd tree down"),
+        ]
+
+    for e in raised:
+        if e.glossary:
+            steps += _check_steps(e.raised, e.glossary, reading_detail, flags, names)
+
     if "OSD_DOWN" in names or down > 0:
         steps += [
             Step("an OSD is down: which one, on which host", "ceph osd tree down"),
@@ -132,18 +334,8 @@ def explain(s: Snapshot) -> Report:
         steps.append(
             Step("PGs stuck for longer than mon_pg_stuck_threshold", "ceph pg dump_stuck inactive")
         )
-    if any(
-        p in components
-        for p in (
-            "degraded",
-            "undersized",
-            "recovering",
-            "backfilling",
-            "recovery_wait",
-            "backfill_wait",
-            "remapped",
-        )
-    ):
+    # Only recovery that is running and not blocked is worth watching.
+    if any(p in components for p in _RECOVERING) and not blocked:
         steps.append(Step("recovery and backfill progress", "ceph -s"))
     if steps or s.health not in (None, "HEALTH_OK"):
         steps.append(
@@ -152,9 +344,21 @@ def explain(s: Snapshot) -> Report:
                 f"ceph pg {_pgid_example(s, components[0] if components else '')} query",
             )
         )
+    if reading_detail:
+        steps = [st for st in steps if st.command != "ceph health detail"]
+    if blocked:  # a check's own "progress: ceph -s" (OBJECT_MISPLACED...) would watch nothing
+        steps = [st for st in steps if st.command != "ceph -s"]
     seen: set[str] = set()
     ordered = [st for st in steps if not (st.command in seen or seen.add(st.command))]
     checks = tuple(f"{c.name} ({c.severity}): {c.summary}" for c in s.checks)
     return Report(
-        s.health, dict(s.pgs_by_state), s.by_pool(), combos, explanations, tuple(ordered), checks
+        s.health,
+        dict(s.pgs_by_state),
+        s.by_pool(),
+        combos,
+        explanations,
+        tuple(ordered),
+        checks,
+        raised,
+        tuple(blocked),
     )

@@ -138,3 +138,67 @@ def stages_table(stages: Iterable[Stage]) -> Table:
             for s in stages
         ],
     )
+
+
+HEALTH_STAGES = (
+    "health_01_nearfull_ratio_lowered",
+    "health_02_full_ratios_lowered",
+    "health_03_pool_quota_94_warn_threshold_80",
+    "health_04_pool_quota_reached",
+    "health_05_noout_osd_2_stopped",
+    "health_06_min_size_3_size_osd_2_down",
+    "health_07_osd_2_back_noout_unset",
+    "health_08_osd_1_out_still_up",
+)
+
+
+def health_stages_table() -> Table:
+    """The recorded health stages (``MiniCluster.health_scenario``): what each one raised."""
+    from infranotes.ceph.snapshot import parse_recorded
+
+    rows = []
+    for name in HEALTH_STAGES:
+        doc = recorded_snapshot(name)
+        s = parse_recorded(doc, name)
+        rows.append(
+            (
+                doc["stage"],
+                s.health,
+                counts_phrase(s.pgs_by_state),
+                ", ".join(c.name for c in s.checks) or "-",
+            )
+        )
+    return Table(("stage", "health", "settled PG states", "health checks"), rows)
+
+
+def health_glossary_table() -> Table:
+    """Every Ceph 16 health check code (``checks.CHECKS``) in both languages."""
+    from infranotes.ceph.checks import CHECKS
+
+    return Table(
+        ("check", "raised by", "severity", "meaning", "含义"),
+        [(c.code, c.origin, c.severity, c.meaning_en, c.meaning_zh) for c in CHECKS.values()],
+    )
+
+
+def checks_table(report) -> Table:
+    """A report's health checks: as raised, and what they mean in both languages."""
+    return Table(
+        ("check", "raised as", "summary", "meaning", "含义"),
+        [
+            (
+                e.raised.name,
+                e.raised.severity,
+                e.raised.summary,
+                e.glossary.meaning_en if e.glossary else "?",
+                e.glossary.meaning_zh if e.glossary else "?",
+            )
+            for e in report.check_explanations
+        ],
+    )
+
+
+def steps_table(report) -> Table:
+    return Table(
+        ("#", "run", "why"), [(i, s.command, s.why) for i, s in enumerate(report.next_steps, 1)]
+    )

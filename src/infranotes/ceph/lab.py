@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infranotes.ceph.snapshot import Snapshot, parse
+from infranotes.ceph.snapshot import Snapshot, parse, settled
 from infranotes.errors import LabUnavailable
 
 TOOLS = (
@@ -103,6 +103,67 @@ osd scrub sleep = 0.2
 """
 
 
+# Status queries go through one librados client for the whole run: a `ceph` CLI call costs
+# about 0.2 s (0.5 s on a loaded machine), a librados command a few ms, and the JSON is the
+# same (the recipe's REPORT.md: its cli_check_* files match the librados snapshots). The
+# binding is packaged for the system interpreter only, so a small /usr/bin/python3 process
+# serves the commands over a pipe, one JSON line each way.
+_CLIENT = r"""
+import json, sys, rados
+# no admin socket: the `ceph` CLI calls of the lab would find client.admin.asok taken
+r = rados.Rados(conffile=sys.argv[1], conf={"admin_socket": ""}); r.connect(timeout=30)
+for line in sys.stdin:
+    q = json.loads(line)
+    call = r.mgr_command if q["to"] == "mgr" else r.mon_command
+    ret, out, err = call(json.dumps(q["cmd"]), b"", timeout=30)
+    sys.stdout.write(json.dumps({"ret": ret, "out": out.decode(), "err": err}) + "\n")
+    sys.stdout.flush()
+r.shutdown()
+"""
+# The CLI's `ceph -s -f json`, `ceph health detail -f json`, `ceph pg dump pgs_brief -f json`
+# as the command JSON it sends (src/mon/MonCommands.h, src/mgr/MgrCommands.h).
+QUERIES: dict[str, tuple[str, dict[str, object]]] = {
+    "ceph -s": ("mon", {"prefix": "status", "format": "json"}),
+    "health detail": ("mon", {"prefix": "health", "detail": "detail", "format": "json"}),
+    "pgs_brief": ("mgr", {"prefix": "pg dump", "dumpcontents": ["pgs_brief"], "format": "json"}),
+}
+
+
+class _Client:
+    """The librados helper process (see ``_CLIENT``)."""
+
+    def __init__(self, conf: Path) -> None:
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", "-c", _CLIENT, str(conf)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def query(self, name: str) -> str:
+        to, cmd = QUERIES[name]
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps({"to": to, "cmd": cmd}) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise LabUnavailable(f"{name}: the librados client exited")
+        reply = json.loads(line)
+        if reply["ret"] != 0:
+            raise LabUnavailable(f"{name}: {reply['err'][:300]}")
+        return str(reply["out"])
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
 def unavailable_reason() -> str | None:
     if os.geteuid() != 0:
         return "needs root (Ceph daemons)"
@@ -141,6 +202,11 @@ class Stage:
     seconds: float
     snapshot: Snapshot | None = None
     seen: list[str] = field(default_factory=list)  # every PG state string met on the way
+    documents: dict[str, object] = field(default_factory=dict)  # the settled JSON, as printed
+
+    def recorded(self) -> dict[str, object]:
+        """What ``recorded/health_*.json`` holds: the stage, its states and its documents."""
+        return {"stage": self.name, "seen": self.seen, **self.documents}
 
 
 @dataclass
@@ -163,6 +229,13 @@ class MiniCluster:
         self.timeline = Timeline()
         self.stages: list[Stage] = []
         self.peak_rss_kib = 0
+        self.client: _Client | None = None
+
+    def query(self, name: str) -> str:
+        """One of ``QUERIES`` through the librados client (the CLI before it is up)."""
+        if self.client is None:
+            return self.ceph(*name.replace("ceph ", "").split(), fmt=True)
+        return self.client.query(name)
 
     # ------------------------------------------------------------------ plumbing
     def ceph(self, *args: str, fmt: bool = False) -> str:
@@ -233,6 +306,8 @@ class MiniCluster:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self.client is not None:
+            self.client.close()
         # OSDs first, while the mon can still take their "mark me down"; then mgr and mon
         for i in range(NUM_OSDS):
             self.stop(f"osd.{i}")
@@ -354,36 +429,37 @@ class MiniCluster:
             "3 OSDs up",
             90,
         )
+        self.client = _Client(self.conf)
         self._sample_memory()
 
     # ------------------------------------------------------------------ observing
     def histogram(self) -> dict[str, int]:
         """The mgr's PG states now (``ceph pg dump pgs_brief``), recorded on the timeline."""
-        snap = parse(self.ceph("pg", "dump", "pgs_brief", fmt=True), "pg dump pgs_brief")
+        snap = parse(self.query("pgs_brief"), "pg dump pgs_brief")
         h = dict(sorted(snap.pgs_by_state.items()))
         if not self.timeline.points or self.timeline.points[-1][1] != h:
             self.timeline.points.append((round(time.monotonic() - self.t0, 2), h))
         return h
 
-    def settled_snapshot(self) -> Snapshot:
-        """``ceph health detail`` once the mon's digest agrees with the mgr (gotcha 6)."""
+    def settled_snapshot(self) -> tuple[Snapshot, dict[str, object]]:
+        """``ceph health detail`` once the mon's digest agrees with the mgr (gotcha 6), and
+        the three documents it was built from (``ceph -s``, health detail, pgs_brief)."""
+        docs: dict[str, object] = {}
 
         def agrees() -> bool:
-            status = parse(self.ceph("-s", fmt=True), "ceph -s")
-            return status.pgs_by_state == self.histogram()
+            text = self.query("ceph -s")
+            docs["ceph_s"] = json.loads(text)
+            return parse(text, "ceph -s").pgs_by_state == self.histogram()
 
         with contextlib.suppress(LabUnavailable):
             self.wait(agrees, "the mon's digest", 15)
-        brief = parse(self.ceph("pg", "dump", "pgs_brief", fmt=True), "pgs_brief")
-        health = parse(self.ceph("health", "detail", fmt=True), "health detail")
-        return Snapshot(
-            "settled",
-            health.health,
-            health.checks,
-            brief.pgs_by_state,
-            brief.pgs,
-            degraded=health.degraded,
-        )
+        brief_text = self.query("pgs_brief")
+        health_text = self.query("health detail")
+        docs["health_detail"] = json.loads(health_text)
+        docs["pg_dump_pgs_brief"] = json.loads(brief_text)
+        status = parse(json.dumps(docs["ceph_s"]), "ceph -s") if "ceph_s" in docs else None
+        snap = settled(parse(health_text, "health detail"), parse(brief_text, "pgs_brief"), status)
+        return snap, docs
 
     def until(
         self,
@@ -391,23 +467,32 @@ class MiniCluster:
         done: Callable[[dict[str, int]], bool],
         timeout: float = 180,
         start: Callable[[], None] | None = None,
+        health: Callable[[Snapshot], bool] | None = None,
     ) -> Stage:
         """Poll the PG states (after ``start``) until ``done`` holds and the histogram has not
         changed for ``STABLE_S`` (the OSDs report to the mgr once a second, so a change can
-        still be on its way when ``done`` first holds); the stage with what was seen."""
+        still be on its way when ``done`` first holds); the stage with what was seen. With
+        ``health``, ``ceph health detail`` must satisfy it too, and its check codes and
+        summaries must hold as long (the detail lines' durations tick, so not those)."""
         t, seen = time.monotonic(), []
         if start is not None:
             start()
         deadline = t + timeout
         since: float | None = None
-        last: dict[str, int] = {}
+        last: object = None
         while True:
             h = self.histogram()
             seen += [s for s in h if s not in seen]
+            key: object = h
+            ok = done(h) and bool(h)
+            if ok and health is not None:
+                hd = parse(self.query("health detail"), "health detail")
+                ok = health(hd)
+                key = (h, sorted((c.name, c.summary) for c in hd.checks))
             now = time.monotonic()
-            if done(h) and h:
-                if since is None or h != last:
-                    since, last = now, h
+            if ok:
+                if since is None or key != last:
+                    since, last = now, key
                 elif now - since >= STABLE_S:
                     break
             else:
@@ -415,7 +500,8 @@ class MiniCluster:
             if now > deadline:
                 raise LabUnavailable(f"{name}: timed out after {timeout:.0f}s at {h}")
             time.sleep(0.1)
-        stage = Stage(name, round(time.monotonic() - t, 1), self.settled_snapshot(), seen)
+        snap, docs = self.settled_snapshot()
+        stage = Stage(name, round(time.monotonic() - t, 1), snap, seen, docs)
         self.stages.append(stage)
         self._sample_memory()
         return stage
@@ -509,6 +595,116 @@ class MiniCluster:
         self.until("repair", clean, 120, start=lambda: self.ceph("pg", "repair", pg))
         return self.stages
 
+    def health_scenario(self) -> list[Stage]:
+        """After ``scenario``: the conditions behind the common health checks, each made for
+        real and settled — fullness ratios lowered below the OSDs' usage (memstore holds a few
+        hundred KiB of its 256 MiB, so no data has to be written), a pool quota reached,
+        ``noout`` with an OSD down, min_size raised to size while it is down, and an OSD marked
+        out while up. Each stage undoes the one before; the last is left to the teardown."""
+        clean = lambda h: set(h) == {"active+clean"}  # noqa: E731
+        anything = lambda h: True  # noqa: E731
+
+        def codes(s: Snapshot) -> set[str]:
+            return {c.name for c in s.checks}
+
+        def summary(s: Snapshot, code: str) -> str:
+            return next((c.summary for c in s.checks if c.name == code), "")
+
+        def lines(s: Snapshot, code: str) -> list[str]:
+            return [d for c in s.checks if c.name == code for d in c.details]
+
+        def run(*commands: tuple[str, ...]) -> Callable[[], None]:
+            def start() -> None:
+                for c in commands:
+                    self.ceph(*c)
+
+            return start
+
+        def stop_osd2() -> None:
+            self.ceph("osd", "set", "noout")
+            self.stop("osd.2")
+
+        def osd2_back() -> None:
+            run(("osd", "pool", "set", POOL, "min_size", "2"), ("osd", "unset", "noout"))()
+            self.start_osd(2)
+
+        # The stuck checks wait mon_pg_stuck_threshold (60 s by default) before naming a PG
+        # (src/mon/PGMap.cc, PGMap::get_health_checks: the "cutoff"); 3 s here.
+        self.ceph("config", "set", "global", "mon_pg_stuck_threshold", "3")
+        self.until(
+            "nearfull ratio lowered",
+            clean,
+            60,
+            start=run(("osd", "set-nearfull-ratio", "0.00001")),
+            health=lambda s: (
+                codes(s) == {"OSD_NEARFULL", "POOL_NEARFULL"}
+                and summary(s, "OSD_NEARFULL").startswith("3 ")
+            ),
+        )
+        self.until(
+            "full ratios lowered",
+            anything,
+            60,
+            start=run(
+                ("osd", "set-backfillfull-ratio", "0.00002"), ("osd", "set-full-ratio", "0.00003")
+            ),
+            health=lambda s: summary(s, "OSD_FULL").startswith("3 "),
+        )
+        # The mgr's quota check (PGMap::get_health_checks, "POOL_FULL / POOL_NEAR_FULL") is off
+        # until mon_pool_quota_warn_threshold is set (0 by default): 472 objects of 500 is 94 %.
+        self.until(
+            "pool quota 94 %, warn threshold 80 %",
+            clean,
+            60,
+            start=run(
+                ("osd", "set-full-ratio", "0.95"),
+                ("osd", "set-backfillfull-ratio", "0.90"),
+                ("osd", "set-nearfull-ratio", "0.85"),
+                ("config", "set", "global", "mon_pool_quota_warn_threshold", "80"),
+                ("osd", "pool", "set-quota", POOL, "max_objects", "500"),
+            ),
+            health=lambda s: (
+                bool(codes(s))
+                and not codes(s) & {"OSD_NEARFULL", "OSD_BACKFILLFULL", "OSD_FULL"}
+                and all("(no space)" not in d for d in lines(s, "POOL_FULL"))
+            ),
+        )
+        self.until(
+            "pool quota reached",
+            clean,
+            60,
+            start=run(("osd", "pool", "set-quota", POOL, "max_objects", "100")),
+            health=lambda s: codes(s) == {"POOL_FULL"},
+        )
+        run(("osd", "pool", "set-quota", POOL, "max_objects", "0"))()
+        self.until(
+            "noout, osd.2 stopped",
+            lambda h: all(s.startswith("active+undersized") for s in h),
+            60,
+            start=stop_osd2,
+            health=lambda s: (
+                codes(s) == {"OSDMAP_FLAGS", "OSD_DOWN", "PG_DEGRADED"}
+                and any(" is stuck undersized " in d for d in lines(s, "PG_DEGRADED"))
+            ),
+        )
+        self.until(
+            "min_size 3 = size, osd.2 down",
+            lambda h: all("peered" in s.split("+") for s in h),
+            60,
+            start=run(("osd", "pool", "set", POOL, "min_size", "3")),
+            health=lambda s: any(" is stuck inactive " in d for d in lines(s, "PG_AVAILABILITY")),
+        )
+        self.until(
+            "osd.2 back, noout unset", clean, 120, start=osd2_back, health=lambda s: not s.checks
+        )
+        self.until(
+            "osd.1 out, still up",
+            lambda h: set(h) == {"active+clean+remapped"},
+            60,
+            start=run(("osd", "out", "1")),
+        )
+        return self.stages
+
 
 def states_seen(stages: list[Stage]) -> list[str]:
     out: list[str] = []
@@ -527,10 +723,11 @@ class Run:
 
 
 def run_scenario() -> Run:
-    """Bring a cluster up, run the scenario, tear it down."""
+    """Bring a cluster up, run the scenario and the health scenario, tear it down."""
     t = time.monotonic()
     with MiniCluster() as c:
         c.scenario()
+        c.health_scenario()
     return Run(c.stages, c.timeline, c.peak_rss_kib, round(time.monotonic() - t, 1), c.dir)
 
 

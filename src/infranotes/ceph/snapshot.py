@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from infranotes.ceph.detail import Detail, parse_detail
 from infranotes.errors import ParseError
 
-_PG_IN_MESSAGE = re.compile(r"\bpg (\d+\.[0-9a-f]+) is ([a-z_+]+)")
 _STAT_TEXT = re.compile(r"^(\d+) pgs: ([^;]*)")
 
 
@@ -39,6 +39,10 @@ class HealthCheck:
     severity: str
     summary: str
     details: tuple[str, ...] = ()
+
+    def lines(self) -> tuple[Detail, ...]:
+        """The detail lines read by shape (``detail.parse_detail``)."""
+        return tuple(parse_detail(d) for d in self.details)
 
 
 @dataclass(frozen=True)
@@ -187,10 +191,10 @@ def parse(text: str | bytes, source: str = "<input>") -> Snapshot:
         health, checks = _from_health(doc, source)
         pgs = {}
         for c in checks:
-            for msg in c.details:
-                mm = _PG_IN_MESSAGE.search(msg)
-                if mm:
-                    pgs[mm.group(1)] = PG(mm.group(1), mm.group(2))
+            for d in c.lines():
+                # the PG's current state: "is stuck inactive ..., current state X" names X
+                if d.pgid and d.state:
+                    pgs[d.pgid] = PG(d.pgid, d.state, (), d.acting)
         pg_tuple = tuple(pgs.values())
         return Snapshot("health detail", health, checks, _count(pg_tuple), pg_tuple)
     if "pg_map" in doc:  # pg dump since Octopus
@@ -214,4 +218,28 @@ def parse(text: str | bytes, source: str = "<input>") -> Snapshot:
         source=source,
         expected="ceph -s, ceph health detail, ceph pg dump [pgs_brief] or "
         "ceph pg stat, with -f json",
+    )
+
+
+def settled(health: Snapshot, brief: Snapshot, status: Snapshot | None = None) -> Snapshot:
+    """One snapshot from the documents taken together: the health checks of ``ceph health
+    detail``, every PG with its up and acting sets from ``pg dump pgs_brief`` (health detail
+    names at most mon_health_max_detail PGs), and the OSD counts of ``ceph -s``."""
+    return Snapshot(
+        "settled",
+        health.health,
+        health.checks,
+        brief.pgs_by_state,
+        brief.pgs,
+        osds=status.osds if status else {},
+        degraded=health.degraded,
+    )
+
+
+def parse_recorded(doc: dict[str, Any], source: str = "<recorded>") -> Snapshot:
+    """A recorded stage (``ceph_s``, ``health_detail``, ``pg_dump_pgs_brief``) as one snapshot."""
+    return settled(
+        parse(json.dumps(doc["health_detail"]), source),
+        parse(json.dumps(doc["pg_dump_pgs_brief"]), source),
+        parse(json.dumps(doc["ceph_s"]), source) if "ceph_s" in doc else None,
     )

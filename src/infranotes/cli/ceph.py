@@ -21,8 +21,15 @@ def _explain(args: argparse.Namespace) -> int:
         )
         for st, n, words in report.combinations:
             print(f"  {n:5d}  {st}: {words}")
-        for c in report.checks:
-            print(f"  check {c}")
+        for e in report.check_explanations:
+            print(f"  check {e.raised.name} ({e.raised.severity}): {e.raised.summary}")
+            if e.glossary:
+                print(f"        {e.glossary.meaning_en}")
+                print(f"        {e.glossary.meaning_zh}")
+            else:
+                print("        (not a Ceph 16 check code this tool knows)")
+        for why in report.recovery_blocked:
+            print(f"  no recovery can start: {why}")
         for i, step in enumerate(report.next_steps, 1):
             print(f"  {i}. {step.command:45s}  # {step.why}")
     return 0 if report.ok else 1
