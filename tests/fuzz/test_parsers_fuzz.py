@@ -430,3 +430,31 @@ def test_ceph_snapshot(text: str) -> None:
     except ParseError:
         return
     explain(snap).to_json()
+
+
+CEPH_KEYS = st.sampled_from(
+    ["pgmap", "health", "checks", "status", "pgs_by_state", "state_name", "count", "osdmap",
+     "pg_map", "pg_stats", "pgid", "state", "acting", "up", "detail", "message", "summary",
+     "severity", "num_pg_by_state", "pg_summary", "name", "num", "degraded_objects"]
+)  # fmt: skip
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 40) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(CEPH_KEYS, inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(CEPH_KEYS, JSON_VALUES, max_size=6))
+def test_ceph_snapshot_of_any_json_shape(doc: dict) -> None:
+    """Ceph JSON with every field of any type: a snapshot or a ParseError, never a crash."""
+    import json
+
+    from infranotes.ceph.doctor import explain
+    from infranotes.ceph.snapshot import parse
+
+    try:
+        snap = parse(json.dumps(doc), "fuzz.json")
+    except ParseError:
+        return
+    explain(snap).to_json()

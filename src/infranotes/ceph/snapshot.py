@@ -127,7 +127,9 @@ def _checks(raw: Any, source: str) -> tuple[HealthCheck, ...]:
     return tuple(out)
 
 
-def _from_health(h: dict[str, Any], source: str) -> tuple[str | None, tuple[HealthCheck, ...]]:
+def _from_health(h: Any, source: str) -> tuple[str | None, tuple[HealthCheck, ...]]:
+    if not isinstance(h, dict):
+        raise ParseError("health is not an object", source=source, expected='"health": {...}')
     status = h.get("status") or h.get("overall_status")
     return status, _checks(h.get("checks", {}), source)
 
@@ -158,6 +160,21 @@ def parse(text: str | bytes, source: str = "<input>") -> Snapshot:
             column=exc.colno,
             expected="ceph ... -f json output, or `ceph pg stat` text",
         ) from None
+    try:
+        return _parse_doc(doc, source)
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:
+        if isinstance(exc, ParseError):
+            raise
+        # A field of the wrong JSON type deep inside (a number where Ceph writes an object):
+        # the document is not what `ceph ... -f json` prints.
+        raise ParseError(
+            f"a field has an unexpected type ({type(exc).__name__}: {exc})",
+            source=source,
+            expected="ceph ... -f json output as Ceph 12-18 print it",
+        ) from None
+
+
+def _parse_doc(doc: Any, source: str) -> Snapshot:
     if isinstance(doc, list):  # pgs_brief before Octopus
         pgs = _pgs(doc, source)
         return Snapshot("pgs_brief", pgs_by_state=_count(pgs), pgs=pgs)
