@@ -84,6 +84,7 @@ FILE_VERBS: dict[str, list[str]] = {
     "dns-records": ["dns", "records", "--cluster-domain", "c.l", "{F}"],
     "dns-serve": ["dns", "serve", "--zone", "{F}", "--port", "0", "--address", "127.0.0.999"],
     "iptables-trace": ["iptables", "trace", "--rules", "{F}", "--packet", PACKET],
+    "nft-trace": ["nft", "trace", "--ruleset", "{F}", "--packet", PACKET],
     "iptables-ipset": ["iptables", "trace", "--rules", "/dev/null", "--packet", PACKET,
                        "--ipset", "KUBE=/{F}"],
     "tz-inspect": ["tz", "inspect", "{F}"],
@@ -248,7 +249,12 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "  jobTemplate: {spec: {template: {spec: {containers: []}}}}\n"
     )
     (d / "root" / "etc").mkdir(parents=True)
+    from infranotes.netfilter import scenarios
+    from infranotes.netfilter.nft.kubeproxy import kube_proxy_nft
+
+    (d / "ruleset.json").write_text(kube_proxy_nft(scenarios.example_services()))
     return {k: str(p) for k, p in {
+        "nft": d / "ruleset.json",
         "resolv": d / "resolv.conf", "dnsconfig": d / "dnsconfig.json", "zone": d / "zone",
         "cronjob": d / "cronjob.yaml", "root": d / "root", "db": d / "registry.db",
     }.items()}  # fmt: skip
@@ -265,6 +271,7 @@ def _json_verbs(good: dict[str, str]) -> dict[str, list[str]]:
         "iptables trace": ["iptables", "trace", "--rules",
                            str(DATA / "netfilter" / "kube-proxy-sample.rules"), "--packet",
                            PACKET],
+        "nft trace": ["nft", "trace", "--ruleset", good["nft"], "--packet", PACKET],
         "tz inspect": ["tz", "inspect", "/usr/share/zoneinfo/UTC"],
         "tz doctor": ["tz", "doctor", "--root", good["root"], "--at", "2024-01-01T00:00:00Z"],
         "cron next": ["cron", "next", "0 0 13 * 5", "-n", "3", "--from", "2024-01-01T00:00:00Z"],
@@ -300,8 +307,8 @@ HEAVY = ("matplotlib", "sqlalchemy", "alembic", "httpx", "uvicorn", "numpy", "hd
 
 @pytest.mark.parametrize(
     "verb",
-    ["--help", "dns search", "dns records", "iptables trace", "tz inspect", "cron next",
-     "cron explain", "reliability tail", "ceph explain", "migrate sql", "http probe"],
+    ["--help", "dns search", "dns records", "iptables trace", "nft trace", "tz inspect",
+     "cron next", "cron explain", "reliability tail", "ceph explain", "migrate sql", "http probe"],
 )  # fmt: skip
 def test_pure_verbs_do_not_import_heavy_libraries(verb: str, good: dict[str, str]) -> None:
     """Start-up stays small: a verb loads only its own topic (``migrate sql`` needs alembic,
