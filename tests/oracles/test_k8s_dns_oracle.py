@@ -181,3 +181,27 @@ def test_same_answers_as_nsd(nsd: int, ours: int) -> None:
         ("x.c1.ichenfu.com.", "TXT", '"wildcard below c1"')
     }  # RFC 4592 synthesis, both sides
     assert ask(nsd, "ent.a.ichenfu.com.", "A")[:2] == ("NOERROR", frozenset())  # ENT blocks *
+
+
+def _udp_reply(port: int, wire: bytes) -> str:
+    """The rcode NSD or ours answers ``wire`` with over UDP, or "(no reply)"."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(0.5)
+        s.sendto(wire, ("127.0.0.1", port))
+        try:
+            reply = s.recv(4096)
+        except TimeoutError:
+            return "(no reply)"
+    return dns.rcode.to_text(reply[3] & 0xF) if len(reply) >= 12 else "(short reply)"
+
+
+def test_bad_packets_sorted_like_nsd(nsd: int, ours: int) -> None:
+    """Responses and runts dropped, other opcodes NOTIMP, the unparsable FORMERR: as NSD."""
+    from tests.dns.test_server import BAD_PACKETS
+
+    real = {k: _udp_reply(nsd, w) for k, w in BAD_PACKETS.items()}
+    model = {k: _udp_reply(ours, w) for k, w in BAD_PACKETS.items()}
+    assert model == real
+    assert ask(nsd, "cluster.local.", "SOA")[0] == ask(ours, "cluster.local.", "SOA")[0]
