@@ -11,6 +11,7 @@ reference's ``cmdDel`` and ``cmdCheck``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import ipaddress
 import json
@@ -306,19 +307,27 @@ def _netns_exists(netns: str) -> bool:
 
 
 def cmd_add(a: CmdArgs) -> dict[str, Any]:
+    """cmdAdd. On any failure it undoes what it did before returning the error: the
+    addresses go back to IPAM (as the reference's deferred ``ipam.ExecDel``), and — beyond the
+    reference, which leaves that to the runtime's DEL — the masquerade chain and the veth
+    pair it created are removed, so a failed ADD leaves no link behind. The bridge stays:
+    it is shared with the node's other Pods, as ``ensureBridge`` found or made it."""
     c = load_conf(dict(a.conf))
     if not _netns_exists(a.netns):
         raise CNIError(ERR_INTERNAL, f'failed to open netns "{a.netns}": no such file')
     host_veth = "veth" + secrets.token_hex(4)
-    apply(plan_links(c, a.netns, a.ifname, host_veth), a.netns)
-    doc = exec_ipam(a, c.ipam_type, "ADD")
-    if doc is None:
-        raise CNIError(ERR_INTERNAL, "IPAM plugin returned missing IP config")
-    result = gateway_routes(c, result_from_json(doc))
+    ipam_added = False
+    result: Result | None = None
     try:
+        apply(plan_links(c, a.netns, a.ifname, host_veth), a.netns)
+        doc = exec_ipam(a, c.ipam_type, "ADD")
+        ipam_added = True
+        if doc is None:
+            raise CNIError(ERR_INTERNAL, "IPAM plugin returned missing IP config")
+        result = gateway_routes(c, result_from_json(doc))
         apply(plan_addresses(c, a.container_id, a.ifname, result), a.netns)
-    except CNIError:
-        exec_ipam(a, c.ipam_type, "DEL")  # give the addresses back, as the reference does
+    except BaseException:
+        _undo_add(a, c, host_veth, ipam_added, result)
         raise
     ifaces = (
         Interface(c.bridge, _mac(None, c.bridge)),
@@ -327,6 +336,34 @@ def cmd_add(a: CmdArgs) -> dict[str, Any]:
     )
     ips = tuple(IPConfig(i.address, i.gateway, 2) for i in result.ips)
     return Result(ips, result.routes, ifaces, result.dns).to_json(c.cni_version)
+
+
+def _undo_add(
+    a: CmdArgs, c: BridgeConf, host_veth: str, ipam_added: bool, result: Result | None
+) -> None:
+    """Best effort, in reverse order; the ADD's own error is the one reported."""
+    if result is not None and c.ip_masq:
+        _teardown_masq(c, a.container_id, [str(ip.address) for ip in result.ips])
+    if ipam_added:
+        with contextlib.suppress(CNIError, ValueError):
+            exec_ipam(a, c.ipam_type, "DEL")
+    # Deleting one end of a veth pair deletes both, wherever the other end has gone.
+    subprocess.run(["ip", "link", "del", host_veth], capture_output=True)
+
+
+def _teardown_masq(c: BridgeConf, cid: str, addrs: Sequence[str]) -> None:
+    """TeardownIPMasq for each address: the POSTROUTING jump, then the per-Pod chain."""
+    chain, comment = chain_name(c.name, cid), chain_comment(c.name, cid)
+    for addr in addrs:
+        ip = ipaddress.ip_interface(addr).ip
+        tool = "iptables" if ip.version == 4 else "ip6tables"
+        jump = ("-s", str(ip), "-j", chain, "-m", "comment", "--comment", comment)
+        for argv in (
+            (tool, "-t", "nat", "-D", "POSTROUTING", *jump),
+            (tool, "-t", "nat", "-F", chain),
+            (tool, "-t", "nat", "-X", chain),
+        ):
+            subprocess.run(argv, capture_output=True)
 
 
 def _container_addrs(netns: str, ifname: str) -> list[str]:
@@ -348,30 +385,7 @@ def cmd_del(a: CmdArgs) -> None:
         ["nsenter", f"--net={a.netns}", "ip", "link", "del", a.ifname], capture_output=True
     )
     if c.ip_masq:
-        chain, comment = chain_name(c.name, a.container_id), chain_comment(c.name, a.container_id)
-        for addr in addrs:
-            ip = ipaddress.ip_interface(addr).ip
-            tool = "iptables" if ip.version == 4 else "ip6tables"
-            for argv in (
-                (
-                    tool,
-                    "-t",
-                    "nat",
-                    "-D",
-                    "POSTROUTING",
-                    "-s",
-                    str(ip),
-                    "-j",
-                    chain,
-                    "-m",
-                    "comment",
-                    "--comment",
-                    comment,
-                ),
-                (tool, "-t", "nat", "-F", chain),
-                (tool, "-t", "nat", "-X", chain),
-            ):
-                subprocess.run(argv, capture_output=True)
+        _teardown_masq(c, a.container_id, addrs)
 
 
 def cmd_check(a: CmdArgs) -> None:

@@ -23,6 +23,7 @@ from infranotes.cni.types import (
     CNIError,
     parse_netconf,
     validate_container_id,
+    validate_interface_name,
     version_tuple,
 )
 
@@ -93,6 +94,8 @@ def run_plugin(
             raise CNIError(ERR_INVALID_ENV, f"required env variables [{' '.join(missing)}] missing")
         if env.get("CNI_CONTAINERID"):
             validate_container_id(env["CNI_CONTAINERID"])
+        if env.get("CNI_IFNAME"):  # skel.go pluginMain validates it next (ValidateInterfaceName)
+            validate_interface_name(env["CNI_IFNAME"])
         data = stdin.read()
         conf = parse_netconf(data)
         version = conf.get("cniVersion") or "0.1.0"

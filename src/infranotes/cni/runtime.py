@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from infranotes.cni.lab import exec_plugin
-from infranotes.cni.types import ERR_INTERNAL, CNIError, parse_netconf
+from infranotes.cni.types import (
+    ERR_INTERNAL,
+    CNIError,
+    parse_netconf,
+    validate_container_id,
+    validate_interface_name,
+    validate_network_name,
+)
 from infranotes.errors import ParseError
 
 DEFAULT_CNI_PATH = "/opt/cni/bin:/usr/lib/cni"
@@ -82,8 +89,55 @@ def _netns_path(netns: str) -> str:
     return netns if "/" in netns else f"/var/run/netns/{netns}"
 
 
+def validate_runtime_args(net_name: str, cid: str, ifname: str) -> None:
+    """What libcni's ``addNetwork`` checks before it runs a plugin (``utils.ValidateContainerID``,
+    ``ValidateNetworkName``, ``ValidateInterfaceName``), with its error codes and texts.
+    Checked here for every command, before any path is built from the three."""
+    validate_container_id(cid)
+    validate_network_name(net_name)
+    validate_interface_name(ifname)
+
+
 def _cache_file(cache_dir: Path, net: str, cid: str, ifname: str) -> Path:
+    validate_runtime_args(net, cid, ifname)
     return cache_dir / f"{net}-{cid}-{ifname}"
+
+
+def read_cached_result(cache: Path, net_name: str) -> dict[str, Any] | None:
+    """The ``result`` of a cache file written by ADD; None when there is no file. A file
+    that cannot be read or is not a cniCacheV1 document raises a one-line CNIError,
+    worded like libcni's ``getCachedConfig``."""
+    try:
+        data = cache.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CNIError(
+            ERR_INTERNAL, f"failed to read cached network {json.dumps(net_name)} result",
+            f"{cache}: {exc.strerror}",
+        ) from None  # fmt: skip
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
+        what = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+        raise CNIError(
+            ERR_INTERNAL, f"failed to unmarshal cached network {json.dumps(net_name)} config",
+            f"{cache}: {what}",
+        ) from None  # fmt: skip
+    if not isinstance(doc, dict) or doc.get("kind") != "cniCacheV1":
+        kind = doc.get("kind") if isinstance(doc, dict) else type(doc).__name__
+        raise CNIError(
+            ERR_INTERNAL,
+            f"read cached network {json.dumps(net_name)} config has wrong kind: {kind}",
+            str(cache),
+        )
+    result = doc.get("result")
+    if result is not None and not isinstance(result, dict):
+        raise CNIError(
+            ERR_INTERNAL, f"cached network {json.dumps(net_name)} result is not an object",
+            str(cache),
+        )  # fmt: skip
+    return result
 
 
 def run_network(
@@ -96,11 +150,20 @@ def run_network(
     cache_dir: Path = Path(DEFAULT_CACHE),
     args: str = "",
 ) -> dict[str, Any] | None:
-    """ADD, CHECK or DEL of a whole network configuration; the final result for ADD."""
+    """ADD, CHECK or DEL of a whole network configuration; the final result for ADD.
+
+    The container ID, network name and interface name are validated first (libcni's rules);
+    a cache file that cannot be used fails CHECK with a one-line error, and on DEL is
+    removed and ignored, as libcni's ``DelNetworkList`` does, so that DEL still cleans up."""
     cache = _cache_file(cache_dir, net.name, cid, ifname)
     prev: dict[str, Any] | None = None
-    if command in ("CHECK", "DEL") and cache.exists():
-        prev = json.loads(cache.read_text()).get("result")
+    if command == "CHECK":
+        prev = read_cached_result(cache, net.name)
+    elif command == "DEL":
+        try:
+            prev = read_cached_result(cache, net.name)
+        except CNIError:
+            cache.unlink(missing_ok=True)
     if command == "CHECK" and prev is None:
         raise CNIError(ERR_INTERNAL, f"no cached result for {net.name} {cid} {ifname}: ADD first")
     chain = net.plugins if command != "DEL" else tuple(reversed(net.plugins))
@@ -130,7 +193,7 @@ def run_network(
             prev = run.doc
     if command == "ADD":
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
+        tmp = cache.with_name(cache.name + ".tmp")  # not with_suffix: IDs may contain "."
         tmp.write_text(
             json.dumps(
                 {

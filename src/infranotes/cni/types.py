@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,16 +53,47 @@ class CNIError(InfranotesError, ValueError):
 
 
 def validate_container_id(cid: str) -> None:
-    """SPEC.md: alphanumeric first, then alphanumerics, ``_``, ``.``, ``-`` (no ``/``)."""
+    """libcni ``utils.ValidateContainerID``: present, alphanumeric first, then alphanumerics,
+    ``_``, ``.``, ``-`` (so never ``/``), with its error codes and texts."""
+    if not cid:
+        raise CNIError(ERR_UNKNOWN_CONTAINER, "missing containerID")
     if not _NAME.match(cid):
         raise CNIError(ERR_INVALID_ENV, "invalid characters in containerID", cid)
 
 
 def validate_network_name(name: str) -> None:
+    """libcni ``utils.ValidateNetworkName``: the same character rule as container IDs."""
     if not name:
-        raise CNIError(ERR_INVALID_NETWORK_CONFIG, "missing network name")
+        raise CNIError(ERR_INVALID_NETWORK_CONFIG, "missing network name:")
     if not _NAME.match(name):
         raise CNIError(ERR_INVALID_NETWORK_CONFIG, "invalid characters found in network name", name)
+
+
+MAX_IFNAME = 15  # IFNAMSIZ - 1 (linux net/core/dev.c dev_valid_name)
+# Go's unicode.IsSpace: these Latin-1 characters, and the Unicode separators (Zs, Zl, Zp)
+_GO_LATIN1_SPACE = frozenset("\t\n\v\f\r \x85\xa0")
+
+
+def _go_is_space(ch: str) -> bool:
+    return ch in _GO_LATIN1_SPACE or unicodedata.category(ch) in ("Zs", "Zl", "Zp")
+
+
+def validate_interface_name(ifname: str) -> None:
+    """libcni ``utils.ValidateInterfaceName``, the kernel's ``dev_valid_name``: not empty,
+    at most 15 bytes, not ``.`` or ``..``, no ``/``, ``:`` or whitespace. A runtime builds its
+    cache file name from it, so ``x/../../FILE`` must never get that far."""
+    if not ifname:
+        raise CNIError(ERR_INVALID_ENV, "interface name is empty")
+    if len(ifname.encode("utf-8", "surrogateescape")) > MAX_IFNAME:
+        raise CNIError(
+            ERR_INVALID_ENV,
+            "interface name is too long",
+            f"interface name should be less than {MAX_IFNAME + 1} characters",
+        )
+    if ifname in (".", ".."):
+        raise CNIError(ERR_INVALID_ENV, "interface name is . or ..")
+    if any(ch in "/:" or _go_is_space(ch) for ch in ifname):
+        raise CNIError(ERR_INVALID_ENV, "interface name contains / or : or whitespace characters")
 
 
 def parse_netconf(data: bytes | str) -> dict[str, Any]:
