@@ -137,6 +137,7 @@ def test_offline_sql_bad_dialect_or_revision() -> None:
 
 def test_stamp_records_without_running(tmp_path: Path) -> None:
     url = _url(tmp_path)
+    sqlite3.connect(tmp_path / "harbor.db").close()  # stamp needs an existing database
     runner.stamp(url, "1.2.0")
     assert runner.status(url).current == "1.2.0"
     with runner.connect(url) as conn:

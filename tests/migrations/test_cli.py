@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,10 @@ from infranotes.cli import main
 
 def test_status_upgrade_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'h.db'}"
+    assert main(["migrate", "status", "--url", url, "--json"]) == 2  # a typo must not create it
+    assert "no such SQLite database" in capsys.readouterr().err
+    assert not (tmp_path / "h.db").exists()
+    sqlite3.connect(tmp_path / "h.db").close()  # an empty database, as a DBA would create
     assert main(["migrate", "status", "--url", url, "--json"]) == 1  # pending revisions
     doc = json.loads(capsys.readouterr().out)
     assert doc == {"current": None, "head": "1.5.0", "pending": ["0.4.0", "1.2.0", "1.3.0",
@@ -37,6 +42,9 @@ def test_sql_for_a_dba(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_stamp(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'h.db'}"
+    assert main(["migrate", "stamp", "--url", url, "--to", "0.4.0"]) == 2
+    assert not (tmp_path / "h.db").exists()  # stamp records on a database, it creates none
+    sqlite3.connect(tmp_path / "h.db").close()
     assert main(["migrate", "stamp", "--url", url, "--to", "0.4.0"]) == 0
     assert main(["migrate", "status", "--url", url, "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["current"] == "0.4.0"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -35,8 +36,40 @@ DIALECTS = ("mysql", "postgresql")
 DRIVERS = {"mysql": "mysql+pymysql", "mariadb": "mysql+pymysql", "postgresql": "postgresql+psycopg"}
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite 3 database file
+# A URL-like token: scheme, colon, the rest up to whitespace or a quote.
+_URL_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:/*[^\s'\"<>]+")
+
+
+def mask_password(text: str) -> str:
+    """``text`` with the password of every URL in it replaced by ``***``.
+
+    Messages built here render parsed URLs with ``URL.render_as_string(hide_password=True)``;
+    this is the net under them, for any text: in every ``scheme:[//]user:password@…`` (also
+    a typo such as ``mysql:/`` or ``mysq://``, which SQLAlchemy cannot parse), everything
+    between the first ``:`` of the user info and the last ``@`` is masked — the last, since
+    SQLAlchemy itself splits ``u:a@b@h`` as password ``a`` at host ``b@h``."""
+
+    def one(m: re.Match[str]) -> str:
+        token = m.group(0)
+        scheme, sep, rest = token.partition(":")
+        slashes = len(rest) - len(rest.lstrip("/"))
+        userinfo, at, hostpart = rest[slashes:].rpartition("@")
+        if not at or ":" not in userinfo:
+            return token
+        user = userinfo.split(":", 1)[0]
+        return f"{scheme}{sep}{rest[:slashes]}{user}:***@{hostpart}"
+
+    return _URL_TOKEN.sub(one, text)
+
+
 class MigrationError(InfranotesError, ValueError):
-    """A URL that cannot be used, a revision that does not exist, or a failed step."""
+    """A URL that cannot be used, a revision that does not exist, or a failed step.
+
+    Its message is one line, and any URL in it has its password masked, whoever built it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(mask_password(" ".join(str(message).split())))
 
 
 @dataclass(frozen=True)
@@ -117,25 +150,77 @@ def normalize_url(url: str) -> sa.URL:
         u = u.set(drivername=DRIVERS[u.drivername])
     if u.get_backend_name() not in ("sqlite", "mysql", "mariadb", "postgresql"):
         raise MigrationError(f"unsupported database {u.get_backend_name()!r} in {url!r}")
+    charset = u.query.get("charset")
+    if u.get_backend_name() in ("mysql", "mariadb") and charset is not None:
+        from pymysql.charset import charset_by_name
+
+        if not isinstance(charset, str) or charset_by_name(charset) is None:
+            raise MigrationError(
+                f"unknown MySQL charset {charset!r} in {u.render_as_string()} "
+                "(expected a MariaDB character set such as utf8mb4)"
+            )
     return u
 
 
+def check_sqlite_file(path: str, *, create: bool = False) -> None:
+    """Refuse an SQLite target that is not a database: a missing file (unless ``create``, as
+    only ``upgrade`` may: a typo in ``status`` must not leave an empty database behind), a
+    directory, an unreadable file, or a file that does not start with SQLite's header."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    p = Path(path)
+    if p.is_dir():
+        raise MigrationError(f"{path}: is a directory, not an SQLite database")
+    if not p.exists():
+        if create:
+            if not p.parent.is_dir():
+                raise MigrationError(f"{path}: no such directory {p.parent} to create it in")
+            return
+        raise MigrationError(
+            f"{path}: no such SQLite database (only upgrade creates one; check the path)"
+        )
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise MigrationError(f"{path}: cannot read: {exc.strerror}") from None
+    if head and head != SQLITE_MAGIC:  # an empty file is an empty database to SQLite
+        raise MigrationError(
+            f"{path}: not an SQLite database (it does not start with 'SQLite format 3')"
+        )
+
+
+def _reason(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 @contextmanager
-def connect(url: str) -> Iterator[sa.Connection]:
-    """A connection to ``url``, with connection errors turned into one-line MigrationErrors."""
+def connect(url: str, *, create: bool = False) -> Iterator[sa.Connection]:
+    """A connection to ``url``, with connection errors turned into one-line MigrationErrors.
+
+    An SQLite file must exist and be a database unless ``create`` (see check_sqlite_file)."""
     u = normalize_url(url)
+    shown = u.render_as_string(hide_password=True)
+    if u.get_backend_name() == "sqlite":
+        check_sqlite_file(u.database or "", create=create)
     try:
         engine = sa.create_engine(u)
-    except (sa.exc.ArgumentError, ImportError) as exc:
-        raise MigrationError(f"cannot use {u.render_as_string()}: {exc}") from None
+    except (sa.exc.ArgumentError, ImportError, TypeError, ValueError) as exc:
+        raise MigrationError(f"cannot use {shown}: {exc}") from None
     if u.get_backend_name() == "sqlite":
         _transactional_sqlite(engine)
     try:
         try:
             conn = engine.connect()
         except sa.exc.DBAPIError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise MigrationError(f"cannot connect to {u.render_as_string()}: {reason}") from None
+            raise MigrationError(f"cannot connect to {shown}: {_reason(exc)}") from None
+        except (OSError, ValueError, TypeError, LookupError, AttributeError) as exc:
+            # a driver tripping over a query option it does not check first
+            raise MigrationError(
+                f"cannot connect to {shown}: {type(exc).__name__}: {_reason(exc)}"
+            ) from None
         with conn:
             yield conn
     finally:
@@ -160,7 +245,11 @@ def _transactional_sqlite(engine: sa.Engine) -> None:
 def current(conn: sa.Connection) -> str | None:
     """The revision recorded in ``alembic_version``; ends the read's transaction, so that
     alembic's per-revision transactions are real ones."""
-    rev = MigrationContext.configure(conn).get_current_revision()
+    try:
+        rev = MigrationContext.configure(conn).get_current_revision()
+    except sa.exc.DBAPIError as exc:
+        shown = conn.engine.url.render_as_string(hide_password=True)
+        raise MigrationError(f"cannot read the revision of {shown}: {_reason(exc)}") from None
     if conn.in_transaction():
         conn.rollback()
     return rev
@@ -188,9 +277,11 @@ def upgrade(
     revision that failed and the revision the database is recorded at.
     """
     _check_revision(to)
+    if backup_dir is not None:
+        check_backup_dir(backup_dir)
     backup = None
     start_t = time.perf_counter()
-    with connect(url) as conn:
+    with connect(url, create=True) as conn:
         start = current(conn)
         if backup_dir is not None:
             backup = make_backup(url, backup_dir)
@@ -248,11 +339,28 @@ def offline_sql(dialect: str, to: str = "head", start: str | None = None) -> str
 
 
 # --------------------------------------------------------------------------- backups
+def check_backup_dir(directory: Path) -> None:
+    """Refuse a backup directory that is an existing file (or under one) before anything
+    runs; a directory that does not exist yet is created by make_backup."""
+    for p in (directory, *directory.parents):
+        if p.exists():
+            if not p.is_dir():
+                what = "is" if p == directory else f"is under {p}, which is"
+                raise MigrationError(f"--backup {directory}: {what} a file, not a directory")
+            if not os.access(p, os.W_OK | os.X_OK):
+                raise MigrationError(f"--backup {directory}: {p} is not writable")
+            return
+
+
 def make_backup(url: str, directory: Path) -> Path:
     """A dump of the database made with the engine's own tool (sqlite3's backup API,
     mariadb-dump/mysqldump, pg_dump), written atomically into ``directory``."""
     u = normalize_url(url)
-    directory.mkdir(parents=True, exist_ok=True)
+    check_backup_dir(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MigrationError(f"--backup {directory}: {exc.strerror}") from None
     stamp_ = time.strftime("%Y%m%dT%H%M%S")
     backend = u.get_backend_name()
     if backend == "sqlite":
@@ -305,6 +413,6 @@ def drift(url: str, scratch_url: str) -> list[str]:
         actual = reflect(conn)
     if rev is not None:
         upgrade(scratch_url, rev)
-    with connect(scratch_url) as conn:
+    with connect(scratch_url, create=True) as conn:
         expected = reflect(conn)
     return diff(actual, expected)
