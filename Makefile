@@ -34,7 +34,12 @@ help:
 venv: $(STAMP)
 
 # Re-install when the pins or the package metadata change.
+# Any CPython 3.11 or newer will do, Debian 12's /usr/bin/python3 (3.11.2) included; it needs
+# the venv module (Debian: python3-venv). PYTHON=/path/to/python3.x picks another interpreter.
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "make: $(PYTHON) must be CPython >= 3.11 with the venv module (Debian: apt install python3-venv);" \
+	       "give another with PYTHON=/path/to/python3.11" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
