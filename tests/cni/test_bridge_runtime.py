@@ -138,10 +138,10 @@ def test_cli_runs_a_host_local_network(tmp_path: Path, capsys) -> None:
     assert 'failed to find plugin "host-local"' in capsys.readouterr().err
 
 
-def test_leak_and_gc_scene() -> None:
+def test_leak_and_gc_scene(tmp_path: Path) -> None:
     from infranotes.cni import scenes
 
-    adds, gc, data = scenes.leak()
+    adds, gc, data = scenes.leak(data=tmp_path)
     assert [r[1] for r in adds.rows] == [0, 0, 0, 0, 0, 1]
     assert adds.rows[-1][2] == (
         "failed to allocate for range 0: no IP addresses available in "

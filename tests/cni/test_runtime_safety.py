@@ -18,6 +18,7 @@ from infranotes.cni.types import (
     CNIError,
     validate_interface_name,
 )
+from tests.labs import lab_skip
 
 # libcni pkg/utils/utils.go: each case, its error code and message
 IFNAMES = [
@@ -161,7 +162,7 @@ def test_failed_bridge_add_leaves_no_veth(tmp_path: Path, failure: str) -> None:
 
     reason = unavailable_reason("ip", "nsenter", "iptables", netns=True)
     if reason:
-        pytest.skip(reason)
+        lab_skip(reason)
     with BridgeLab("ours", tmp_path / "data") as lab:
         conf = json.loads(json.dumps(lab.conf))
         if failure == "interface name taken":

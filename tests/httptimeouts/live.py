@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from infranotes.errors import LabUnavailable
 from infranotes.httptimeouts.scenarios import TOLERANCE, Scenario, run
+from tests.labs import lab_skip
 
 
 def check(s: Scenario) -> None:
@@ -15,7 +14,7 @@ def check(s: Scenario) -> None:
     try:
         m = run(s)
     except LabUnavailable as exc:
-        pytest.skip(exc.reason)
+        lab_skip(exc.reason)
     p = m.predicted
     first = m.first_try
     assert m.agrees, (

@@ -11,20 +11,23 @@ from infranotes.httptimeouts.peers import Peer
 from infranotes.httptimeouts.probes import probe_go, probe_httpx
 from infranotes.httptimeouts.scenarios import Scenario, run
 from infranotes.lab import unavailable_reason
+from tests.labs import lab_skip
 
 
 @pytest.fixture
 def go() -> None:
     reason = unavailable_reason("go", root=False)
     if reason:
-        pytest.skip(reason)
+        lab_skip(reason)
 
 
 def test_httpx_sends_the_body_at_once_despite_expect() -> None:
     with Peer("ignore-expect") as peer:
         r = probe_httpx(peer.url, read=1, body_bytes=1000, expect=True)
     assert r.status == 200
-    assert json.loads(r.detail) == {"body_after_seconds": 0.0, "body_bytes": 1000}
+    doc = json.loads(r.detail)
+    # at once: 0.0 on an idle machine; a loaded one may deliver the body a few ms later
+    assert doc["body_bytes"] == 1000 and doc["body_after_seconds"] < 0.05
 
 
 @pytest.mark.oracle

@@ -8,6 +8,7 @@ import pytest
 from infranotes.httptimeouts.scenarios import GO_STACKS, SCENARIOS, Scenario
 from infranotes.lab import unavailable_reason
 from tests.httptimeouts.live import check
+from tests.labs import lab_skip
 
 pytestmark = pytest.mark.oracle
 GO = [s for s in SCENARIOS if s.stack in GO_STACKS]
@@ -17,7 +18,7 @@ GO = [s for s in SCENARIOS if s.stack in GO_STACKS]
 def _go() -> None:
     reason = unavailable_reason("go", root=False)
     if reason:
-        pytest.skip(reason)
+        lab_skip(reason)
 
 
 @pytest.mark.parametrize("s", GO, ids=[s.id for s in GO])

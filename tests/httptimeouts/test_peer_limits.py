@@ -66,9 +66,14 @@ def child(mode: str, nofile: int = 256) -> Iterator[Child]:
     try:
         assert proc.stdout is not None
         yield Child(proc, json.loads(proc.stdout.readline())["port"])
-    finally:
-        proc.kill()
-        proc.wait(timeout=10)
+    finally:  # end of stdin ends the child's loop: its Peer cleans up (a TLS peer's cert dir)
+        assert proc.stdin is not None
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def _one(port: int, mode: str) -> None:

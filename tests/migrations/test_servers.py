@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from infranotes.errors import LabUnavailable
 from infranotes.migrations import runner, schema, seed, walkthrough
 from infranotes.migrations.servers import MariaDB, PostgreSQL, Server
+from tests.labs import lab_skip
 
 pytestmark = pytest.mark.oracle
 ENGINES = ["mariadb", "postgresql"]
@@ -27,7 +28,7 @@ def server(request: pytest.FixtureRequest) -> Iterator[Server]:
         with cls() as s:
             yield s
     except LabUnavailable as exc:
-        pytest.skip(exc.reason)
+        lab_skip(exc.reason)
 
 
 def _head(server: Server) -> dict:
@@ -118,7 +119,7 @@ def test_offline_sql_builds_the_head_schema(server: Server) -> None:
         argv = ["psql", "-h", "127.0.0.1", "-p", str(server.port), "-U", "postgres",
                 "-d", "offline", "-v", "ON_ERROR_STOP=1", "-q"]  # fmt: skip
     if shutil.which(argv[0]) is None:
-        pytest.skip(f"{argv[0]} not found")
+        lab_skip(f"{argv[0]} not found")
     proc = subprocess.run(argv, input=sql, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert runner.status(url).current == "1.5.0"

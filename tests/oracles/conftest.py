@@ -1,13 +1,8 @@
-"""Oracle tests run the real system; they skip with the reason when this machine cannot."""
+"""Oracle tests run the real system; they skip with the reason when this machine cannot
+(and fail instead under INFRANOTES_REQUIRE_LABS=1, see tests/conftest.py)."""
 
 from __future__ import annotations
 
-import pytest
+from tests.labs import require
 
-from infranotes.lab import unavailable_reason
-
-
-def require(*tools: str) -> None:
-    reason = unavailable_reason(*tools, netns=True)
-    if reason:
-        pytest.skip(reason)
+__all__ = ["require"]

@@ -13,6 +13,7 @@ import pytest
 from infranotes.ceph.checks import CHECKS
 from infranotes.ceph.doctor import explain
 from infranotes.ceph.lab import leftovers, run_scenario, states_seen, unavailable_reason
+from tests.labs import lab_skip
 
 pytestmark = pytest.mark.oracle
 
@@ -42,7 +43,7 @@ HEALTH_CHECKS = {
 def test_scenario_on_a_real_cluster() -> None:
     reason = unavailable_reason()
     if reason:
-        pytest.skip(reason)
+        lab_skip(reason)
     run = run_scenario()
     stages, timeline, peak_kib, seconds = run.stages, run.timeline, run.peak_rss_kib, run.seconds
     assert leftovers(run.directory) == []  # no daemon, no file

@@ -22,6 +22,7 @@ from infranotes.cni.hostlocal import HANDLERS
 from infranotes.cni.lab import REFERENCE_DIR, exec_plugin, our_plugin, store_files
 from infranotes.cni.protocol import run_plugin
 from tests.cni.cases import HOSTLOCAL, HOSTLOCAL_EDGES, conf
+from tests.labs import lab_skip
 
 from .conftest import require
 
@@ -32,7 +33,7 @@ REF = REFERENCE_DIR / "host-local"
 @pytest.fixture(scope="module", autouse=True)
 def _reference() -> None:
     if not REF.exists():
-        pytest.skip(f"{REF} missing (Debian package containernetworking-plugins)")
+        lab_skip(f"{REF} missing (Debian package containernetworking-plugins)")
 
 
 def _run(plugin: Path, config: dict, steps: list, data: Path, resolv: Path) -> list[tuple]:

@@ -28,6 +28,7 @@ from infranotes.cronjob.lab import (
 from infranotes.cronjob.manifest import _validate_time_zone
 from infranotes.lab import unavailable_reason
 from tests.cronjob.table import CASES
+from tests.labs import lab_skip
 
 pytestmark = pytest.mark.oracle
 START = 1_700_000_000  # 2023-11-14T22:13:20Z
@@ -127,7 +128,7 @@ LOCATIONS = (
 def _go() -> None:
     reason = unavailable_reason("go", root=False)
     if reason:
-        pytest.skip(reason)
+        lab_skip(reason)
 
 
 @pytest.fixture(scope="module")

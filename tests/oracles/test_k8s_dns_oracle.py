@@ -7,9 +7,6 @@ both servers must give the same rcode, the same answer records and the same AA f
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,10 +16,13 @@ import dns.query
 import dns.rcode
 import pytest
 
+from infranotes import lab
 from infranotes.dns.manifests import load_manifests, merge
-from infranotes.dns.records import generate, serve_zones, zone_file, zones
+from infranotes.dns.records import generate, zone_file, zones
 from infranotes.dns.server import DNSServer
 from infranotes.dns.zone import Zone, parse_zone
+from infranotes.errors import LabUnavailable
+from tests.labs import lab_skip
 
 pytestmark = pytest.mark.oracle
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -107,8 +107,8 @@ def ask(port: int, name: str, rtype: str) -> tuple[str, frozenset[tuple[str, str
 
 @pytest.fixture(scope="module")
 def nsd(tmp_path_factory) -> Iterator[int]:
-    if shutil.which("nsd") is None:
-        pytest.skip("nsd is not installed (make test installs Debian's nsd as root)")
+    if lab.which("nsd") is None:  # /usr/sbin/nsd: found without root's PATH too
+        lab_skip("nsd is not installed (make test installs Debian's nsd as root)")
     d = tmp_path_factory.mktemp("nsd")
     conf = NSD_CONF
     zone_conf = ""
@@ -116,40 +116,31 @@ def nsd(tmp_path_factory) -> Iterator[int]:
         fname = (z.origin.rstrip(".") or "root") + ".zone"
         (d / fname).write_text(zone_file(z.records, z.origin))
         zone_conf += f'zone:\n    name: "{z.origin}"\n    zonefile: "{fname}"\n'
+
+    def ready(port: int) -> bool:
+        try:
+            return ask(port, "cluster.local.", "SOA")[0] == "NOERROR"
+        except dns.exception.Timeout:
+            return False
+
     for _attempt in range(3):  # a released port can be taken again before NSD binds it
-        probe = DNSServer(serve_zones(generate(load_manifests(""), "x.test")), port=0)
-        probe.bind()
-        port = probe.port
-        probe.close()  # a free port, released for NSD
+        port = lab.free_port()
         (d / "nsd.conf").write_text((conf + zone_conf).format(port=port, dir=d))
-        proc = subprocess.Popen(
-            ["nsd", "-d", "-c", str(d / "nsd.conf")],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        deadline = time.monotonic() + 20
-        while proc.poll() is None and time.monotonic() < deadline:
-            try:
-                if ask(port, "cluster.local.", "SOA")[0] == "NOERROR":
-                    break
-            except dns.exception.Timeout:
-                pass
-            time.sleep(0.1)
-        if proc.poll() is None and time.monotonic() < deadline:
+        try:
+            proc = lab.start(
+                ["nsd", "-d", "-c", str(d / "nsd.conf")],
+                ready=lambda port=port: ready(port),
+                what="nsd",
+                log=d / "nsd.out",
+                within=20,
+            )
             break
-        proc.kill()
-        output = proc.stdout.read() if proc.stdout else ""
+        except LabUnavailable as exc:
+            error = exc.reason + " " + (d / "nsd.log").read_text(errors="replace")[-500:]
     else:
-        log = d / "nsd.log"
-        pytest.fail(
-            "nsd did not start: "
-            + output
-            + (log.read_text(errors="replace") if log.exists() else "")
-        )
+        pytest.fail(f"nsd did not start: {error}")
     yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    lab.stop(proc, timeout=10)
 
 
 @pytest.fixture(scope="module")

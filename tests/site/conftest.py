@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tests.labs import lab_skip
+
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
@@ -91,7 +93,7 @@ def server(built: Path) -> Iterator[str]:
 def browser():
     """Debian's Chromium driven by Playwright (no `playwright install` download)."""
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it as root)")
+        lab_skip("Debian's chromium is not installed (make test installs it as root)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from infranotes.ceph.snapshot import Snapshot, parse, settled
 from infranotes.errors import LabUnavailable
+from infranotes.lab.tools import which
 
 TOOLS = (
     "ceph-mon",
@@ -41,6 +42,7 @@ TOOLS = (
     "ceph-objectstore-tool",
     "/usr/bin/python3",
 )
+REQUIRES = TOOLS  # the name every lab uses for what it needs
 POOL, PG_NUM, NUM_OSDS = "demo", 32, 3
 STABLE_S = 2.0  # a settled histogram must hold this long
 
@@ -167,7 +169,7 @@ class _Client:
 def unavailable_reason() -> str | None:
     if os.geteuid() != 0:
         return "needs root (Ceph daemons)"
-    missing = [t for t in TOOLS if shutil.which(t) is None]
+    missing = [t for t in TOOLS if which(t) is None]
     if missing:
         return (
             "missing tool(s): "

@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 REFERENCE_DIR = Path("/usr/lib/cni")
+# The live bridge lab (root and network namespaces too); the reference plugins beside it.
+REQUIRES = ("ip", "nsenter", "iptables", "ping")
+REFERENCE_REQUIRES = (str(REFERENCE_DIR / "bridge"), str(REFERENCE_DIR / "host-local"))
 
 
 def our_plugin(name: str) -> Path:

@@ -9,7 +9,6 @@ oracle test holds them equal.
 from __future__ import annotations
 
 import ipaddress
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -108,10 +107,13 @@ def store_table(data: Path, network: str) -> Table:
     return Table(("file", "mode", "content"), rows)
 
 
-def leak(n_sandboxes: int = 6) -> tuple[Table, Table, Path]:
+def leak(n_sandboxes: int = 6, data: Path | None = None) -> tuple[Table, Table, Path]:
     """A crash-looping Pod: each new sandbox ADDs, nobody DELs the old ones. Returns the ADD
-    outcomes, the GC outcome, and the dataDir."""
-    data = Path(tempfile.mkdtemp(prefix="cni-leak-"))
+    outcomes, the GC outcome, and the dataDir (``data``, or a scratch directory removed
+    when the process exits)."""
+    from infranotes.lab import scratch_dir
+
+    data = data if data is not None else scratch_dir("cni-leak-")
     plugin = our_plugin("host-local")
     conf = {
         "cniVersion": "1.1.0",

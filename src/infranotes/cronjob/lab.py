@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo
 from infranotes.cronjob.schedule import BOUNDS, ScheduleError, parse_schedule
 from infranotes.lab.probes import build_go_probe
 
+# The comparison with robfig/cron builds a Go program (no root needed).
+REQUIRES = ("go",)
+
 # Zones with unusual DST: midnight missing (Sao_Paulo, Santiago), 30-min DST (Lord_Howe),
 # a 45-min offset (Chatham), a half-hour offset (Tehran).
 ZONES = (

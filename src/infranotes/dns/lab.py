@@ -22,6 +22,9 @@ from infranotes.lab import NetNS, available, build_gai
 HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost\n"
 NSSWITCH = "hosts: files dns\n"  # no mdns/myhostname/resolve modules in the way
 CLIENTS = ("getent", "glibc", "musl")
+# What the resolver lab needs besides root and network namespaces (the probes are built
+# with gcc and musl-gcc); notebooks check lab.can_run(*REQUIRES).
+REQUIRES = ("ip", "getent", "gcc", "musl-gcc")
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class ResolverLab:
         self.server = DNSServer(zones, self.servers, port=53)
 
     def __enter__(self) -> ResolverLab:
-        available("ip", "getent", netns=True)
+        available(*REQUIRES, netns=True)
         self.ns.__enter__()
         try:
             with self.ns.entered():

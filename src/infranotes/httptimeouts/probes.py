@@ -144,6 +144,10 @@ GO_FLAGS = {
 }
 
 
+# The Go client and server, and openssl for the TLS peer's certificate; no root needed.
+REQUIRES = ("go", "openssl")
+
+
 @functools.cache
 def go_binary() -> Path:
     """The Go client/server probe, built on first use (raises LabUnavailable without go)."""

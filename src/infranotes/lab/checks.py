@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 from infranotes.errors import LabUnavailable
+from infranotes.lab.tools import which
 
 
 def unavailable_reason(*tools: str, root: bool = True, netns: bool = False) -> str | None:
-    """Why a lab needing ``tools`` (and root, and network namespaces) cannot run, or None."""
+    """Why a lab needing ``tools`` (and root, and network namespaces) cannot run, or None.
+    Tools are looked for on PATH and in /usr/sbin and /sbin (:func:`lab.tools.which`)."""
     if root and os.geteuid() != 0:
         return "needs root (network namespaces and bind mounts)"
-    missing = [t for t in tools if shutil.which(t) is None]
+    missing = [t for t in tools if which(t) is None]
     if missing:
         return "missing tool(s): " + ", ".join(missing)
     if netns and not os.path.exists("/proc/self/ns/net"):

@@ -5,46 +5,36 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from infranotes import lab
 from infranotes.errors import LabUnavailable
 from infranotes.lab import report_skip
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _answers(url: str) -> Callable[[], bool]:
+    """A readiness check for :func:`infranotes.lab.start`: the server runs ``SELECT 1``."""
 
+    def ready() -> bool:
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            return True
+        except sa.exc.OperationalError:
+            return False
+        finally:
+            engine.dispose()
 
-def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, within: float = 60) -> None:
-    engine = sa.create_engine(url)
-    end = time.monotonic() + within
-    try:
-        while True:
-            if proc.poll() is not None:
-                tail = log.read_text(errors="replace").strip().splitlines()[-3:]
-                raise LabUnavailable(f"server exited: {' | '.join(tail)}")
-            try:
-                with engine.connect() as conn:
-                    conn.execute(sa.text("SELECT 1"))
-                return
-            except sa.exc.OperationalError:
-                if time.monotonic() > end:
-                    raise LabUnavailable(f"server did not answer within {within:g} s") from None
-                time.sleep(0.1)
-    finally:
-        engine.dispose()
+    return ready
 
 
 @dataclass
@@ -71,14 +61,17 @@ class Server:
         """Start the server on a free 127.0.0.1 port and wait until it answers. The port is
         free when chosen but another process may take it first: then try another."""
         for _ in range(3):
-            self.port = _free_port()
-            with open(log, "ab") as fh:
-                self._proc = subprocess.Popen(argv(self.port), stdout=fh, stderr=subprocess.STDOUT)
+            self.port = lab.free_port()
             try:
-                _wait(self.url(admin_db), self._proc, log)
+                self._proc = lab.start(
+                    argv(self.port),
+                    ready=_answers(self.url(admin_db)),
+                    what=type(self).__name__,
+                    log=log,
+                )
                 return
-            except LabUnavailable:
-                if self._proc.poll() is None:  # running but silent: not a port clash
+            except LabUnavailable as exc:
+                if "not ready within" in exc.reason:  # running but silent: not a port clash
                     self.stop()
                     raise
                 self._proc = None
@@ -86,13 +79,7 @@ class Server:
         raise LabUnavailable(f"{type(self).__name__} could not bind a port on 127.0.0.1")
 
     def stop(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+        lab.stop(self._proc)
         self._proc = None
         if self._tmpdir is not None:
             self._tmpdir.cleanup()
@@ -106,16 +93,17 @@ class Server:
 class MariaDB(Server):
     """Debian's mariadbd, initialised with mariadb-install-db, root without a password."""
 
+    REQUIRES = ("mariadbd", "mariadb-install-db")
+
     def __enter__(self) -> MariaDB:
-        for tool in ("mariadbd", "mariadb-install-db"):
-            if shutil.which(tool) is None:
-                raise LabUnavailable(f"{tool} not found (Debian package mariadb-server)")
+        for tool in self.REQUIRES:  # in /usr/sbin: found without root's PATH too
+            lab.require_tool(tool, "mariadb-server")
         self._tmpdir = tempfile.TemporaryDirectory(prefix="infranotes-mariadb-")
         self.tmp = Path(self._tmpdir.name)
         data = self.tmp / "data"
         user = ["--user=root"] if os.geteuid() == 0 else []
         init = subprocess.run(
-            ["mariadb-install-db", "--no-defaults", f"--datadir={data}", *user,
+            [lab.require_tool("mariadb-install-db"), "--no-defaults", f"--datadir={data}", *user,
              "--auth-root-authentication-method=normal", "--skip-test-db"],
             capture_output=True, text=True,
         )  # fmt: skip
@@ -125,7 +113,7 @@ class MariaDB(Server):
         log = self.tmp / "server.log"
         self._launch(
             lambda port: [
-                "mariadbd", "--no-defaults", *user, f"--datadir={data}",
+                lab.require_tool("mariadbd"), "--no-defaults", *user, f"--datadir={data}",
                 f"--socket={self.tmp / 'mysqld.sock'}", "--bind-address=127.0.0.1",
                 f"--port={port}", f"--pid-file={self.tmp / 'mysqld.pid'}",
                 "--skip-log-bin", "--innodb-buffer-pool-size=128M",
@@ -154,6 +142,8 @@ class PostgreSQL(Server):
     PostgreSQL refuses to run as root, so as root the server runs as the ``postgres`` user
     that Debian's package creates.
     """
+
+    REQUIRES = (str(PG_BIN / "postgres"), str(PG_BIN / "initdb"))
 
     def __enter__(self) -> PostgreSQL:
         if not (PG_BIN / "postgres").exists():

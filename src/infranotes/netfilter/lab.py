@@ -31,6 +31,9 @@ _TRACE = re.compile(
     r"(0x[0-9a-f]+)?:?(\S*)\s*(.*)$"
 )
 _PACKET = re.compile(r"^PACKET: \d+ ([0-9a-f]+) (.*)$")
+# The live trace needs these (root and network namespaces too); the conntrack demo fewer.
+REQUIRES = ("ip", "iptables-nft-restore", "xtables-monitor", "nft", "conntrack", "stdbuf")
+REQUIRES_CONNTRACK = ("ip", "iptables-nft-restore", "conntrack")
 HOOK_NAMES = ("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING")
 # nf_tables verdicts that xtables-monitor prints as numbers (uapi/linux/netfilter/nf_tables.h)
 NFT_VERDICTS = {
@@ -114,7 +117,7 @@ class NetfilterLab:
         )
 
     def __enter__(self) -> NetfilterLab:
-        available("ip", "iptables-nft-restore", "xtables-monitor", "nft", "stdbuf", netns=True)
+        available(*REQUIRES, netns=True)
         if self.ipsets:
             available("ipset")
         for ns in (self.client, self.node_ns, self.pods):

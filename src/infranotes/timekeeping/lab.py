@@ -14,12 +14,15 @@ import json
 import os
 import shlex
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from infranotes.lab import available, build_probe, run
 
 HOST_ZONEINFO = Path("/usr/share/zoneinfo")
+# The live container cases: a mount namespace, glibc's date and a musl probe (root too).
+REQUIRES = ("unshare", "mount", "date", "musl-gcc")
 EPOCHS = (1705320000, 1721044800)  # 2024-01-15T12:00:00Z and 2024-07-15T12:00:00Z
 
 
@@ -66,8 +69,7 @@ def build_root(setup: Setup, base: Path) -> Path:
 
 SCRIPT = """
 set -e
-T=$(mktemp -d)
-mount -t tmpfs none "$T"
+mount -t tmpfs none "$T"  # $T: made and removed by run_live, private to this mount ns
 mkdir "$T/up" "$T/wk"
 for f in localtime timezone; do
   if [ -L "$ROOT/etc/$f" ] || [ -e "$ROOT/etc/$f" ]; then cp -a "$ROOT/etc/$f" "$T/up/$f";
@@ -87,7 +89,7 @@ def _offset(text: str) -> int:
 
 def run_live(setup: Setup, root: Path) -> dict[str, list[tuple[str, int]]]:
     """glibc's ``date`` and musl's localtime() in a mount namespace set up like ``root``."""
-    available("unshare", "mount", "date", "musl-gcc")
+    available(*REQUIRES)
     musl = build_probe("tzprobe", "musl")
     for k, v in setup.env.items():
         if any(c.isspace() or c in "*?[" for c in k + v):
@@ -101,12 +103,14 @@ def run_live(setup: Setup, root: Path) -> dict[str, list[tuple[str, int]]]:
         "MUSL": str(musl),
         "PATH": os.environ["PATH"],
     }
-    script = "".join(f"{k}={shlex.quote(v)}\n" for k, v in env.items()) + SCRIPT
-    proc = run(
-        ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
-        timeout=30,
-        check=True,
-    )
+    with tempfile.TemporaryDirectory(prefix="tzlab-") as tmp:  # the tmpfs goes with the ns
+        env["T"] = tmp
+        script = "".join(f"{k}={shlex.quote(v)}\n" for k, v in env.items()) + SCRIPT
+        proc = run(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+            timeout=30,
+            check=True,
+        )
     lines = proc.stdout.strip().splitlines()
     glibc = []
     for line in lines[: len(EPOCHS)]:
