@@ -6,6 +6,7 @@ import pytest
 
 from infranotes.httptimeouts import keepalive
 from infranotes.lab import unavailable_reason
+from tests.labs import lab_skip
 
 pytestmark = pytest.mark.oracle
 
@@ -23,7 +24,7 @@ def test_measure_rejects_unknown_scenarios() -> None:
 def test_keepalive_ends_a_dead_host_but_not_a_hung_process() -> None:
     reason = unavailable_reason(*keepalive.REQUIRES, netns=True)
     if reason:
-        pytest.skip(reason)
+        lab_skip(reason)
     hung, gone = keepalive.both(idle_s=1, interval_s=1, count=3)
     # the hung process's kernel acknowledges every probe: still open after 6 s
     assert hung.ended_after_s is None and hung.error is None
@@ -36,7 +37,7 @@ def test_keepalive_ends_a_dead_host_but_not_a_hung_process() -> None:
 def test_go_dialer_keepalive_sets_idle_and_interval_and_leaves_count_to_the_kernel() -> None:
     reason = unavailable_reason("go", root=False)
     if reason:
-        pytest.skip(reason)
+        lab_skip(reason)
     with open("/proc/sys/net/ipv4/tcp_keepalive_probes") as f:
         kernel_count = int(f.read())
     assert keepalive.go_dialer_socket("0") == {

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from infranotes.errors import LabUnavailable
 from infranotes.timekeeping.chroot import Root, as_printed, ask_libcs, build, zone_bytes
 from infranotes.timekeeping.resolve import diagnose
+from tests.labs import lab_skip
 
 from .timezone_cases import EPOCHS, GROUPS
 
@@ -30,7 +31,7 @@ Row = tuple[str, int, bool]
 @pytest.fixture(scope="session")
 def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict]]:
     if os.geteuid() != 0:
-        pytest.skip("chroot needs root")
+        lab_skip("chroot needs root")
     base = tmp_path_factory.mktemp("tzroots")
     out = {}
     try:
@@ -39,7 +40,7 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, d
                 top = build(root, base)
                 out[root.name] = (top, ask_libcs(top, root.env, EPOCHS))
     except LabUnavailable as exc:  # no gcc -static / musl-gcc / chroot here
-        pytest.skip(str(exc))
+        lab_skip(str(exc))
     return out
 
 
@@ -128,7 +129,7 @@ _tail = st.sampled_from(["", ",", ",{},{}", ",{}"])
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if os.geteuid() != 0:
-        pytest.skip("chroot needs root")
+        lab_skip("chroot needs root")
     top = build(
         Root("scratch", {"/usr/share/zoneinfo/posixrules": "copy:America/New_York"}),
         tmp_path_factory.mktemp("tzprop"),
@@ -136,7 +137,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         ask_libcs(top, {}, EPOCHS[:1])  # builds and copies the probes once
     except LabUnavailable as exc:
-        pytest.skip(str(exc))
+        lab_skip(str(exc))
     return top
 
 

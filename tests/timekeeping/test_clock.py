@@ -12,6 +12,7 @@ import pytest
 
 from infranotes.lab import unavailable_reason
 from infranotes.timekeeping import chrony, clock, rtc
+from tests.labs import lab_skip
 
 
 def test_decode_timex_flags_units_and_state() -> None:
@@ -88,7 +89,7 @@ def test_tracking_csv() -> None:
 def test_chronyd_slews_small_offsets_and_would_step_large_ones() -> None:
     reason = unavailable_reason(*chrony.REQUIRES, netns=True)
     if reason:
-        pytest.skip(reason)
+        lab_skip(reason)
     small, large = chrony.measure(0.5), chrony.measure(-5.0)
     assert small.tracking.system_offset_s == pytest.approx(0.5, abs=0.01)
     assert small.would == "slew" and small.log == ()
