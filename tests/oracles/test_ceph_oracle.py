@@ -115,7 +115,7 @@ def test_glossary_origins_against_the_installed_binaries() -> None:
     libceph-common (where the OSDMap and OSD checks live), or in that mgr module's Python;
     "doc only" codes are nowhere. The dashboard module is a separate package."""
     if not all(Path(b).exists() for b in BINARIES) or not MGR_MODULES.is_dir():
-        pytest.skip("Ceph 16 packages not installed (ceph-mon ceph-mgr ceph-common)")
+        lab_skip("Ceph 16 packages not installed (ceph-mon ceph-mgr ceph-common)")
     version = subprocess.run(["ceph", "--version"], capture_output=True, text=True).stdout
     if " 16.2.15 " not in version:
         pytest.skip(f"the survey is of 16.2.15, this is {version.strip()}")

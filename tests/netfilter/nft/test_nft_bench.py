@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from types import ModuleType
 
-import pytest
+from tests.labs import lab_skip
 
 BENCH = Path(__file__).resolve().parents[3] / "benchmarks" / "nft_bench.py"
 
@@ -27,5 +27,5 @@ def test_trace_under_5_ms_and_parse_within_twice_nft_check() -> None:
     assert result["rules"] > 8000
     assert result["trace_ms_median"] < 5.0, result
     if os.geteuid() != 0 or not shutil.which("nft"):
-        pytest.skip(f"trace checked ({result}); nft -c needs root and nft")
+        lab_skip(f"trace checked ({result}); nft -c needs root and nft")
     assert result["parse_ratio"] <= 2.0, result
