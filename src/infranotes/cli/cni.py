@@ -7,15 +7,24 @@ import os
 import sys
 from pathlib import Path
 
-from infranotes.cli.common import Parser, emit, json_parent, read_text
+from infranotes.cli.common import Parser, UsageError, emit, json_parent, read_text
 
 
 def _run(args: argparse.Namespace) -> int:
-    from infranotes.cni.runtime import DEFAULT_CNI_PATH, load_network_config, run_network
+    from infranotes.cni.runtime import (
+        DEFAULT_CNI_PATH,
+        load_network_config,
+        run_network,
+        validate_runtime_args,
+    )
     from infranotes.cni.types import CNIError
 
     net = load_network_config(read_text(args.conf, "CNI configuration", "--conf"), args.conf)
     cid = args.container_id or Path(args.netns).name
+    try:  # libcni refuses these before running anything: bad input, not a plugin failure
+        validate_runtime_args(net.name, cid, args.ifname)
+    except CNIError as exc:
+        raise UsageError(f"{exc}") from None
     cni_path = args.cni_path or os.environ.get("CNI_PATH") or DEFAULT_CNI_PATH
     try:
         result = run_network(

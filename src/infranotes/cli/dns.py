@@ -186,15 +186,17 @@ def _serve(args: argparse.Namespace) -> int:
     seen = 0
     try:
         while not stop.wait(0.1):
-            log = server.log()
-            for q in log[seen:]:
+            new, seen, lost = server.log_since(seen)
+            if lost:
+                print(f"warning: {lost} queries fell out of the log before they were printed",
+                      file=sys.stderr)  # fmt: skip
+            for q in new:
                 line = (
                     json.dumps(q.to_json())
                     if args.json
                     else (f"{q.proto} {q.qname} {q.qtype} {q.rcode} {','.join(q.answers)}".rstrip())
                 )
                 print(line, flush=True)
-            seen = len(log)
     finally:
         server.stop()
     return 0

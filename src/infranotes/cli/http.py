@@ -67,13 +67,12 @@ def _misbehave(args: argparse.Namespace) -> int:
         print(f"{args.mode}: {MODES[args.mode]}; Ctrl-C stops", file=sys.stderr)
         seen = 0
         while not stop.wait(0.1):
-            events = peer.events
-            for e in events[seen:]:
+            events, seen = peer.events_since(seen)
+            for e in events:
                 if args.json:
                     emit_line(e)
                 else:
                     print(" ".join(f"{k}={v}" for k, v in e.items()), flush=True)
-            seen = len(events)
     finally:
         peer.stop()
     return 0
