@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from infranotes.cli.common import Parser, UsageError, emit, json_parent
+
+if TYPE_CHECKING:
+    from infranotes.migrations.runner import Plan
 
 
 def _sql(args: argparse.Namespace) -> int:
@@ -52,26 +56,64 @@ def _stamp(args: argparse.Namespace) -> int:
     return 0
 
 
+DEFAULT_BACKUP_DIR = "harbor-backups"
+
+
 def _upgrade(args: argparse.Namespace) -> int:
+    """Plan first: verify the database, say what would be backed up and run; only with
+    ``--apply`` back it up and run it. A database that is not verifiably at a known
+    revision with that revision's schema is refused (exit 1, one line per difference)."""
     from infranotes.migrations import runner
 
-    backup = Path(args.backup) if args.backup else None
-    r = runner.upgrade(args.url, args.to or "head", backup_dir=backup)
-    doc = {
-        "from": r.start,
-        "to": r.end,
-        "applied": list(r.applied),
-        "seconds": round(r.seconds, 3),
-        "backup": str(r.backup) if r.backup else None,
-    }
+    if args.no_backup and args.backup:
+        raise UsageError("migrate upgrade: --backup DIR and --no-backup exclude each other")
+    if args.apply and args.dry_run:
+        raise UsageError("migrate upgrade: --apply and --dry-run exclude each other")
+    backup = None if args.no_backup else Path(args.backup or DEFAULT_BACKUP_DIR)
+    to = args.to or "head"
+    plan = runner.plan(args.url, to, backup)
+    checked = plan.verification
+    if not checked.ok:
+        if args.json:
+            emit(runner.Outcome(plan).to_json())
+        else:
+            at = checked.revision or "no revision"
+            print(f"refusing to upgrade: the database (recorded at {at}) does not have the "
+                  f"schema of its revision; {len(checked.differences)} difference(s):")  # fmt: skip
+            for line in checked.differences:
+                print(f"  {line}")
+        return 1
+    if not args.json:
+        _print_plan(plan)
+    if not args.apply:
+        if args.json:
+            emit(runner.Outcome(plan).to_json())
+        else:
+            print("dry run: nothing was changed; add --apply to run it")
+        return 0
+    r = runner.upgrade(args.url, to, backup_dir=backup)
     if args.json:
-        emit(doc)
+        emit(runner.Outcome(plan, r).to_json())
     else:
         applied = " → ".join(r.applied) or "nothing to do"
         print(f"{r.start or '(empty)'} → {r.end}: {applied} in {r.seconds:.2f} s")
-        if r.backup:
-            print(f"backup: {r.backup}")
+        print(f"backup: {r.backup}" if r.backup else "backup: none (--no-backup)")
     return 0
+
+
+def _print_plan(plan: Plan) -> None:
+    v = plan.verification
+    print(f"verified: at {v.revision or '(empty database)'}, {v.tables} tables, schema as expected")
+    if not plan.steps:
+        print(f"nothing to do: already at {plan.to}")
+        return
+    where = plan.backup_dir if plan.backup_dir else "none (--no-backup)"
+    print(f"backup first: {where}")
+    print(f"plan {plan.start or '(empty)'} → {plan.to} (SQL as {plan.sql_dialect} renders it):")
+    for step in plan.steps:
+        print(f"  {step.summary}")
+        for stmt in step.statements:
+            print(f"    {stmt}")
 
 
 def _needs_url(handler):  # type: ignore[no-untyped-def]
@@ -93,7 +135,7 @@ def register(parser: argparse.ArgumentParser) -> None:
             _needs_url(_status),
         ),
         "upgrade": (
-            "upgrade to --to REV (default head), with --backup DIR first",
+            "verify, then plan the upgrade to --to REV (default head); --apply runs it",
             _needs_url(_upgrade),
         ),
         "sql": ("the offline SQL for --dialect, for a DBA to run", _sql),
@@ -107,5 +149,12 @@ def register(parser: argparse.ArgumentParser) -> None:
             v.add_argument("--dialect", metavar="mysql|postgresql")
             v.add_argument("--from", dest="start", metavar="REV", help="default: empty database")
         if verb == "upgrade":
-            v.add_argument("--backup", metavar="DIR", help="dump the database here first")
+            v.add_argument(
+                "--backup",
+                metavar="DIR",
+                help=f"dump the database here first ({DEFAULT_BACKUP_DIR})",
+            )
+            v.add_argument("--no-backup", action="store_true", help="skip the backup (explicit)")
+            v.add_argument("--dry-run", action="store_true", help="print the plan only (default)")
+            v.add_argument("--apply", action="store_true", help="back up and run the plan")
         v.set_defaults(func=handler)

@@ -170,6 +170,21 @@ class Plan:
         }
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What ``migrate upgrade`` did: the plan, and the result if it was applied."""
+
+    plan: Plan
+    result: UpgradeResult | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "applied": self.result is not None,
+            "plan": self.plan.to_json(),
+            "result": self.result.to_json() if self.result else None,
+        }
+
+
 class DriftError(MigrationError):
     """The database is not verifiably at a known revision with its schema: nothing was done."""
 
@@ -448,7 +463,7 @@ _RUNNING = re.compile(r"^-- Running upgrade (\S*) ?-> (\S+)$", re.MULTILINE)
 
 def _statements_by_revision(sql: str) -> dict[str, list[str]]:
     """Offline SQL cut at alembic's ``-- Running upgrade A -> B`` markers, each statement
-    shortened to its first line (data values left out)."""
+    shortened to its first line (at most 100 characters)."""
     out: dict[str, list[str]] = {}
     marks = list(_RUNNING.finditer(sql))
     for i, m in enumerate(marks):
