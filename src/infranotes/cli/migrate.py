@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from infranotes.cli.common import Parser, UsageError, emit, json_parent
+from infranotes.cli.common import Parser, UsageError, emit, json_parent, read_text
 
 if TYPE_CHECKING:
     from infranotes.migrations.runner import Plan
@@ -116,6 +116,33 @@ def _print_plan(plan: Plan) -> None:
             print(f"    {stmt}")
 
 
+def _cfg(args: argparse.Namespace) -> int:
+    """Convert a Harbor 0.5 ``harbor.cfg`` to 1.5: the new file on stdout, what moved on
+    stderr (or everything in one JSON document)."""
+    from infranotes.migrations import harborcfg
+
+    if not args.source:
+        raise UsageError("migrate cfg: --from FILE is required (a Harbor 0.5 harbor.cfg)")
+    text = read_text(args.source, "harbor.cfg", "--from")
+    conv = harborcfg.convert(harborcfg.parse(text, args.source))
+    if args.json:
+        emit(conv.to_json())
+        return 0
+    sys.stdout.write(conv.text)
+    err = sys.stderr
+    print(f"carried {len(conv.carried)} settings, added {len(conv.added)} with 1.5 defaults",
+          file=err)  # fmt: skip
+    for key, old, new, why in conv.changed:
+        print(f"changed {key}: {old} -> {new} ({why})", file=err)
+    for key, _value, why in conv.removed:
+        print(f"dropped {key}: {why}", file=err)
+    for key in conv.unknown:
+        print(f"dropped {key}: not a Harbor 0.5 setting", file=err)
+    print(f"held by the adminserver after its first start: {', '.join(conv.adminserver)}",
+          file=err)  # fmt: skip
+    return 0
+
+
 def _needs_url(handler):  # type: ignore[no-untyped-def]
     def run(args: argparse.Namespace) -> int:
         if not args.url:
@@ -158,3 +185,8 @@ def register(parser: argparse.ArgumentParser) -> None:
             v.add_argument("--dry-run", action="store_true", help="print the plan only (default)")
             v.add_argument("--apply", action="store_true", help="back up and run the plan")
         v.set_defaults(func=handler)
+    c = verbs.add_parser(
+        "cfg", parents=[js], help="convert a Harbor 0.5 harbor.cfg (--from FILE) to 1.5"
+    )
+    c.add_argument("--from", dest="source", metavar="FILE", help="the Harbor 0.5 harbor.cfg")
+    c.set_defaults(func=_cfg)
