@@ -160,7 +160,7 @@ _keys = [k for k, _ in LAYOUT_15]
 ADMINSERVER = tuple(_keys[_keys.index(FIRST_INITIAL) : _keys.index(LAST_INITIAL) + 1])
 # Keys a 0.5 file has, and the reason each one without a 1.5 counterpart is dropped.
 REMOVED = {
-    "use_compressed_js": "not in 1.5's harbor.cfg (no longer a switch: the 1.x UI ships built)",
+    "use_compressed_js": "not in 1.5's harbor.cfg",
     "verify_remote_cert": "per replication target since 1.3 (replication_target.insecure)",
     "secret_key": "not in 1.5's harbor.cfg (the key is the file secretkey under secretkey_path)",
     **{
