@@ -23,11 +23,11 @@ def _sql(args: argparse.Namespace) -> int:
     if dialect is None:
         raise UsageError("migrate sql: give --dialect mysql|postgresql (or --url)")
     to = args.to or "head"
-    sql = runner.offline_sql(dialect, to, args.start)
+    script = runner.offline_script(dialect, to, args.start)
     if args.json:
-        emit({"dialect": dialect, "from": args.start, "to": to, "sql": sql})
+        emit(script.to_json())
     else:
-        sys.stdout.write(sql)
+        sys.stdout.write(script.sql)
     return 0
 
 
@@ -48,9 +48,9 @@ def _stamp(args: argparse.Namespace) -> int:
 
     if not args.to:
         raise UsageError("migrate stamp: --to REV is required")
-    runner.stamp(args.url, args.to)
+    stamped = runner.stamp(args.url, args.to)
     if args.json:
-        emit({"stamped": args.to})
+        emit(stamped.to_json())
     else:
         print(f"stamped {args.to}", file=sys.stderr)
     return 0

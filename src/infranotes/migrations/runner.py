@@ -482,7 +482,33 @@ def _next(rev: str | None) -> str:
     return revs[0] if rev is None else revs[min(revs.index(rev) + 1, len(revs) - 1)]
 
 
-def stamp(url: str, rev: str) -> None:
+@dataclass(frozen=True)
+class Stamped:
+    revision: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"stamped": self.revision}
+
+
+@dataclass(frozen=True)
+class OfflineSQL:
+    """The SQL for ``dialect`` from ``start`` (None: an empty database) to ``to``."""
+
+    dialect: str
+    start: str | None
+    to: str
+    sql: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"dialect": self.dialect, "from": self.start, "to": self.to, "sql": self.sql}
+
+
+def offline_script(dialect: str, to: str = "head", start: str | None = None) -> OfflineSQL:
+    """:func:`offline_sql` with what it was made for."""
+    return OfflineSQL(dialect, start, to, offline_sql(dialect, to, start))
+
+
+def stamp(url: str, rev: str) -> Stamped:
     """Record ``rev`` as the database's revision without running anything (for a database
     that already has that schema, as Harbor's migrator did for 0.1.x databases)."""
     _check_revision(rev)
@@ -490,6 +516,7 @@ def stamp(url: str, rev: str) -> None:
         command.stamp(_config(connection=conn), rev)
         if conn.in_transaction():
             conn.commit()
+    return Stamped(rev)
 
 
 def offline_sql(dialect: str, to: str = "head", start: str | None = None) -> str:
