@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from infranotes.cli import main
+from infranotes.migrations import runner
 
 
 def test_status_upgrade_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -137,3 +138,15 @@ def test_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str
     assert main(["migrate", *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_plan_for_a_new_sqlite_file_does_not_create_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "new.db"
+    assert main(["migrate", "upgrade", "--url", f"sqlite:///{db}", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert not db.exists()
+    assert [s["revision"] for s in doc["plan"]["steps"]] == runner.revisions()
+    argv = ["migrate", "upgrade", "--url", f"sqlite:///{db}", "--no-backup", "--apply"]
+    assert main(argv) == 0 and db.exists()

@@ -441,7 +441,15 @@ def plan(url: str, to: str = "head", backup_dir: Path | None = None) -> Plan:
     backup directory, and per revision the statements it runs (the offline SQL of the URL's
     engine; for SQLite, PostgreSQL's, which SQLite runs as batch table copies)."""
     _check_revision(to)
-    checked = verify(url)
+    u = normalize_url(url)
+    path = u.database or ""
+    if u.get_backend_name() == "sqlite" and path and path != ":memory:" and not Path(path).exists():
+        # Only ``upgrade`` creates an SQLite file; the plan for one to be created is the
+        # whole chain, and planning must not create it.
+        check_sqlite_file(path, create=True)
+        checked = Verification(None, 0, ())
+    else:
+        checked = verify(url)
     revs = revisions()
     target = revs[-1] if to == "head" else revs[0] if to == "base" else to
     lo = revs.index(checked.revision) + 1 if checked.revision in revs else 0
