@@ -95,6 +95,7 @@ FILE_VERBS: dict[str, list[str]] = {
     "ceph-explain": ["ceph", "explain", "{F}"],
     "http-cafile": ["http", "probe", "https://127.0.0.1:1/", "--cafile", "{F}", "--give-up", "1"],
     "migrate-status": ["migrate", "status", "--url", "sqlite:///{F}"],
+    "migrate-cfg": ["migrate", "cfg", "--from", "{F}"],
 }  # fmt: skip
 # Inputs that are valid for a verb (it may answer 0 or 1 on them, never 3).
 VALID_FOR = {
@@ -282,9 +283,12 @@ def _json_verbs(good: dict[str, str]) -> dict[str, list[str]]:
         "reliability fleet": ["reliability", "fleet", "--mttf-years", "10", "--count", "10000"],
         "ceph explain": ["ceph", "explain", str(RECORDED / "cli_check_ceph_s.json")],
         "migrate sql": ["migrate", "sql", "--dialect", "mysql", "--to", "1.2.0"],
-        "migrate upgrade": ["migrate", "upgrade", "--url", db, "--to", "1.2.0"],
+        "migrate upgrade (plan)": ["migrate", "upgrade", "--url", db, "--to", "1.2.0"],
+        "migrate upgrade": ["migrate", "upgrade", "--url", db, "--to", "1.2.0", "--apply",
+                            "--no-backup"],
         "migrate status": ["migrate", "status", "--url", db],
         "migrate stamp": ["migrate", "stamp", "--url", db, "--to", "1.3.0"],
+        "migrate cfg": ["migrate", "cfg", "--from", str(DATA / "harbor" / "harbor-0.5.cfg")],
     }  # fmt: skip
 
 
@@ -308,7 +312,8 @@ HEAVY = ("matplotlib", "sqlalchemy", "alembic", "httpx", "uvicorn", "numpy", "hd
 @pytest.mark.parametrize(
     "verb",
     ["--help", "dns search", "dns records", "iptables trace", "nft trace", "tz inspect",
-     "cron next", "cron explain", "reliability tail", "ceph explain", "migrate sql", "http probe"],
+     "cron next", "cron explain", "reliability tail", "ceph explain", "migrate sql", "http probe",
+     "migrate cfg"],
 )  # fmt: skip
 def test_pure_verbs_do_not_import_heavy_libraries(verb: str, good: dict[str, str]) -> None:
     """Start-up stays small: a verb loads only its own topic (``migrate sql`` needs alembic,

@@ -31,6 +31,7 @@ LIMITS = {
     "CNI configuration": 1 * MIB,
     "Ceph JSON": 256 * MIB,
     "PEM file": 16 * MIB,
+    "harbor.cfg": 1 * MIB,
 }
 
 

@@ -67,9 +67,13 @@ def counts_table(history: list[tuple[str, dict[str, int | None]]]) -> Table:
     return Table(header, rows)
 
 
-def sample(conn: sa.Connection, table: str, order_by: str, n: int = 2) -> Table:
-    """The first ``n`` rows of ``table``, all columns, as the database returns them."""
-    result = conn.execute(sa.text(f"SELECT * FROM {_quote(conn, table)} ORDER BY {order_by}"))
+def sample(
+    conn: sa.Connection, table: str, order_by: str, n: int = 2, columns: list[str] | None = None
+) -> Table:
+    """The first ``n`` rows of ``table``, all columns (or ``columns``), as the database
+    returns them."""
+    cols = ", ".join(_quote(conn, c) for c in columns) if columns else "*"
+    result = conn.execute(sa.text(f"SELECT {cols} FROM {_quote(conn, table)} ORDER BY {order_by}"))
     rows = [list(r) for r in result.fetchmany(n)]
     header = list(result.keys())
     conn.rollback()

@@ -100,6 +100,103 @@ class UpgradeResult:
     seconds: float
     backup: Path | None
 
+    def to_json(self) -> dict[str, object]:
+        return {
+            "from": self.start,
+            "to": self.end,
+            "applied": list(self.applied),
+            "seconds": round(self.seconds, 3),
+            "backup": str(self.backup) if self.backup else None,
+        }
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Whether a database is at a revision of this chain with exactly that revision's
+    schema (``differences`` empty), checked before any step touches it."""
+
+    revision: str | None
+    tables: int
+    differences: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "verified": self.ok,
+            "revision": self.revision,
+            "tables": self.tables,
+            "differences": list(self.differences),
+        }
+
+
+@dataclass(frozen=True)
+class Step:
+    """One revision of a plan and the SQL it runs, one line per statement."""
+
+    revision: str
+    summary: str
+    statements: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "revision": self.revision,
+            "summary": self.summary,
+            "statements": list(self.statements),
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What ``upgrade`` would do: the verification, the backup, then each step."""
+
+    verification: Verification
+    start: str | None
+    to: str
+    steps: tuple[Step, ...]
+    backup_dir: Path | None
+    sql_dialect: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "verification": self.verification.to_json(),
+            "from": self.start,
+            "to": self.to,
+            "backup_dir": str(self.backup_dir) if self.backup_dir else None,
+            "sql_dialect": self.sql_dialect,
+            "steps": [s.to_json() for s in self.steps],
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What ``migrate upgrade`` did: the plan, and the result if it was applied."""
+
+    plan: Plan
+    result: UpgradeResult | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "applied": self.result is not None,
+            "plan": self.plan.to_json(),
+            "result": self.result.to_json() if self.result else None,
+        }
+
+
+class DriftError(MigrationError):
+    """The database is not verifiably at a known revision with its schema: nothing was done."""
+
+    def __init__(self, verification: Verification) -> None:
+        self.verification = verification
+        n = len(verification.differences)
+        super().__init__(
+            f"refusing to upgrade: the database is not verifiably at "
+            f"{verification.revision or 'an empty state'} ({n} difference{'s' * (n != 1)}: "
+            f"{verification.differences[0]}{'; …' if n > 1 else ''})"
+        )
+
 
 def _config(**attributes: object) -> Config:
     cfg = Config(stdout=io.StringIO())
@@ -269,12 +366,16 @@ def upgrade(
     *,
     backup_dir: Path | None = None,
     fail_in: str | None = None,
+    verify: bool = True,
 ) -> UpgradeResult:
     """Upgrade to ``to``, each revision in its own transaction; back up first if asked.
 
-    ``fail_in`` injects a failure halfway through that revision (the notebook's demo of
-    what non-transactional DDL leaves behind). A failure raises MigrationError naming the
-    revision that failed and the revision the database is recorded at.
+    With ``verify`` (the default) nothing is touched unless :func:`verify_conn` finds the
+    database at a revision of the chain with exactly that revision's schema; otherwise
+    :class:`DriftError` lists the differences. ``fail_in`` injects a failure halfway
+    through that revision (the notebook's demo of what non-transactional DDL leaves behind).
+    A failure raises MigrationError naming the revision that failed and the revision the
+    database is recorded at.
     """
     _check_revision(to)
     if backup_dir is not None:
@@ -282,6 +383,10 @@ def upgrade(
     backup = None
     start_t = time.perf_counter()
     with connect(url, create=True) as conn:
+        if verify:
+            checked = verify_conn(conn)
+            if not checked.ok:
+                raise DriftError(checked)
         start = current(conn)
         if backup_dir is not None:
             backup = make_backup(url, backup_dir)
@@ -307,12 +412,111 @@ def upgrade(
     return UpgradeResult(start, end, tuple(revs[lo:hi]), time.perf_counter() - start_t, backup)
 
 
+def verify_conn(conn: sa.Connection) -> Verification:
+    """Check that ``conn``'s database is at a known revision with that revision's schema
+    (compared by reflection with :func:`schema.expected_at`), or empty."""
+    from infranotes.migrations import schema
+
+    rev = current(conn)
+    actual = schema.reflect(conn, on_update=False)
+    if conn.in_transaction():
+        conn.rollback()
+    if rev is None:
+        problems = [f"no revision recorded, yet table {t} exists" for t in sorted(actual)]
+    elif rev not in revisions():
+        problems = [f"recorded revision {rev!r} is not in the chain {' → '.join(revisions())}"]
+    else:
+        problems = schema.diff(actual, schema.expected_at(rev))
+    return Verification(rev, len(actual), tuple(problems))
+
+
+def verify(url: str) -> Verification:
+    """:func:`verify_conn` on ``url``."""
+    with connect(url) as conn:
+        return verify_conn(conn)
+
+
+def plan(url: str, to: str = "head", backup_dir: Path | None = None) -> Plan:
+    """What :func:`upgrade` would do to ``url``, touching nothing: the verification, the
+    backup directory, and per revision the statements it runs (the offline SQL of the URL's
+    engine; for SQLite, PostgreSQL's, which SQLite runs as batch table copies)."""
+    _check_revision(to)
+    u = normalize_url(url)
+    path = u.database or ""
+    if u.get_backend_name() == "sqlite" and path and path != ":memory:" and not Path(path).exists():
+        # Only ``upgrade`` creates an SQLite file; the plan for one to be created is the
+        # whole chain, and planning must not create it.
+        check_sqlite_file(path, create=True)
+        checked = Verification(None, 0, ())
+    else:
+        checked = verify(url)
+    revs = revisions()
+    target = revs[-1] if to == "head" else revs[0] if to == "base" else to
+    lo = revs.index(checked.revision) + 1 if checked.revision in revs else 0
+    hi = revs.index(target) + 1
+    todo = revs[lo:hi]
+    backend = normalize_url(url).get_backend_name()
+    dialect = "mysql" if backend in ("mysql", "mariadb") else "postgresql"
+    steps: list[Step] = []
+    if checked.ok and todo:
+        sql = offline_sql(dialect, target, checked.revision)
+        by_rev = _statements_by_revision(sql)
+        docs = {r.revision: r.summary for r in chain()}
+        steps = [Step(r, docs[r], tuple(by_rev.get(r, ()))) for r in todo]
+    return Plan(checked, checked.revision, target, tuple(steps), backup_dir, dialect)
+
+
+_RUNNING = re.compile(r"^-- Running upgrade (\S*) ?-> (\S+)$", re.MULTILINE)
+
+
+def _statements_by_revision(sql: str) -> dict[str, list[str]]:
+    """Offline SQL cut at alembic's ``-- Running upgrade A -> B`` markers, each statement
+    shortened to its first line (at most 100 characters)."""
+    out: dict[str, list[str]] = {}
+    marks = list(_RUNNING.finditer(sql))
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(sql)
+        lines = []
+        for stmt in sql[m.end() : end].split(";\n"):
+            first = " ".join(stmt.strip().splitlines()[0].split()) if stmt.strip() else ""
+            if first and first not in ("BEGIN", "COMMIT") and not first.startswith("--"):
+                lines.append(first if len(first) <= 100 else first[:99] + "…")
+        out[m.group(2)] = lines
+    return out
+
+
 def _next(rev: str | None) -> str:
     revs = revisions()
     return revs[0] if rev is None else revs[min(revs.index(rev) + 1, len(revs) - 1)]
 
 
-def stamp(url: str, rev: str) -> None:
+@dataclass(frozen=True)
+class Stamped:
+    revision: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"stamped": self.revision}
+
+
+@dataclass(frozen=True)
+class OfflineSQL:
+    """The SQL for ``dialect`` from ``start`` (None: an empty database) to ``to``."""
+
+    dialect: str
+    start: str | None
+    to: str
+    sql: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"dialect": self.dialect, "from": self.start, "to": self.to, "sql": self.sql}
+
+
+def offline_script(dialect: str, to: str = "head", start: str | None = None) -> OfflineSQL:
+    """:func:`offline_sql` with what it was made for."""
+    return OfflineSQL(dialect, start, to, offline_sql(dialect, to, start))
+
+
+def stamp(url: str, rev: str) -> Stamped:
     """Record ``rev`` as the database's revision without running anything (for a database
     that already has that schema, as Harbor's migrator did for 0.1.x databases)."""
     _check_revision(rev)
@@ -320,6 +524,7 @@ def stamp(url: str, rev: str) -> None:
         command.stamp(_config(connection=conn), rev)
         if conn.in_transaction():
             conn.commit()
+    return Stamped(rev)
 
 
 def offline_sql(dialect: str, to: str = "head", start: str | None = None) -> str:

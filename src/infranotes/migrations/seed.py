@@ -230,7 +230,7 @@ KEPT = {  # columns that every revision keeps as they are
     "repository": ["repository_id", "name", "project_id", "description", "pull_count",
                    "star_count", "creation_time", "update_time"],
     "replication_target": ["id", "name", "url", "username", "password", "target_type"],
-    "replication_policy": ["id", "name", "project_id", "target_id", "enabled", "cron_str"],
+    "replication_policy": ["id", "name", "project_id", "target_id", "description", "deleted"],
     "replication_job": ["id", "status", "policy_id", "repository", "operation", "tags"],
 }  # fmt: skip
 
@@ -244,6 +244,8 @@ class Before:
     members: list[tuple]
     access_log: list[tuple]
     properties: list[tuple]
+    policies: list[tuple]
+    triggers: list[tuple]
 
 
 def before(conn: sa.Connection) -> Before:
@@ -261,7 +263,16 @@ def before(conn: sa.Connection) -> Before:
         (i, users[u], p, name, tag, op, t)
         for i, u, p, name, tag, op, t in rows(conn, "access_log", log_cols)
     ]
-    return Before(kept, meta, members, logs, rows(conn, "properties", ["k", "v"]))
+    # 1.4.0 moves every policy to the trigger model: enabled ones become immediate, with a
+    # trigger on their project (push and deletion); disabled ones become enabled, manual.
+    names = dict(rows(conn, "project", ["project_id", "name"]))
+    policy_rows = rows(conn, "replication_policy", ["id", "project_id", "enabled"])
+    policies = [
+        (i, 1, '{"kind":"Immediate"}' if on else '{"kind":"Manual"}') for i, _, on in policy_rows
+    ]
+    triggers = [(i, names[p], 1, 1) for i, p, on in policy_rows if on]
+    props = rows(conn, "properties", ["k", "v"])
+    return Before(kept, meta, members, logs, props, policies, triggers)
 
 
 def lost_or_changed(snapshot: Before, conn: sa.Connection) -> list[str]:
@@ -278,6 +289,11 @@ def lost_or_changed(snapshot: Before, conn: sa.Connection) -> list[str]:
          rows(conn, "access_log", ["log_id", "username", "project_id", "repo_name", "repo_tag",
                                    "operation", "op_time"])),
         ("properties", snapshot.properties, rows(conn, "properties", ["k", "v"])),
+        ("replication_policy", snapshot.policies,
+         rows(conn, "replication_policy", ["id", "enabled", "cron_str"])),
+        ("replication_immediate_trigger", snapshot.triggers,
+         rows(conn, "replication_immediate_trigger",
+              ["policy_id", "namespace", "on_push", "on_deletion"])),
     ]  # fmt: skip
     for table, want, got in checks:
         if want != got:

@@ -127,11 +127,14 @@ class MariaDB(Server):
     def url(self, database: str) -> str:
         return f"mysql+pymysql://root@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, database: str) -> str:
+    def create_database(self, database: str, charset: str = "utf8mb3") -> str:
+        """As Harbor's ``registry.sql`` does (``create database registry charset = utf8``,
+        MySQL's three-byte utf8): its ``replication_job.tags varchar(16384)`` fits a row in
+        three-byte characters, not in utf8mb4's four."""
         engine = sa.create_engine(self.url("mysql"))
         with engine.begin() as conn:
             conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{database}`"))
-            conn.execute(sa.text(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4"))
+            conn.execute(sa.text(f"CREATE DATABASE `{database}` CHARACTER SET {charset}"))
         engine.dispose()
         return self.url(database)
 

@@ -1,11 +1,16 @@
 """0.4.0: the schema of Harbor 0.4 and 0.5 (the oldest revision of this chain).
 
-Harbor 0.5.0 shipped schema 0.4.0 unchanged. Tables and columns follow Harbor's
-``registry.sql`` of that era and ``tools/migration/db/changelog.md``.
+Harbor 0.5.0 shipped schema 0.4.0 unchanged: this revision re-expresses its MySQL
+``registry.sql`` (the version that records ``alembic_version`` 0.4.0) table by table — types
+(``char(1)``, ``tinyint(1)``, ``timestamp``, ``varchar(16384)``), defaults, keys and indexes,
+with foreign keys given the names MySQL gives Harbor's unnamed ones (``access_log_ibfk_1``…),
+so that a later revision can drop them on a real Harbor database too.
 """
 
 import sqlalchemy as sa
 from alembic import op
+
+from infranotes.migrations.columns import bare_times, flag, times
 
 revision = "0.4.0"
 down_revision = None
@@ -13,18 +18,12 @@ branch_labels = None
 depends_on = None
 
 
-def _times() -> list[sa.Column]:
-    return [
-        sa.Column("creation_time", sa.DateTime, server_default=sa.text("CURRENT_TIMESTAMP")),
-        sa.Column("update_time", sa.DateTime, server_default=sa.text("CURRENT_TIMESTAMP")),
-    ]
-
-
 def upgrade() -> None:
+    d = op.get_context().dialect.name
     access = op.create_table(
         "access",
         sa.Column("access_id", sa.Integer, primary_key=True),
-        sa.Column("access_code", sa.String(1)),
+        sa.Column("access_code", sa.CHAR(1)),
         sa.Column("comment", sa.String(30)),
     )
     role = op.create_table(
@@ -42,32 +41,34 @@ def upgrade() -> None:
         sa.Column("password", sa.String(40), nullable=False),
         sa.Column("realname", sa.String(20), nullable=False),
         sa.Column("comment", sa.String(30)),
-        sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
+        flag("deleted"),
         sa.Column("reset_uuid", sa.String(40)),
         sa.Column("salt", sa.String(40)),
-        sa.Column("sysadmin_flag", sa.Boolean, nullable=False, server_default=sa.false()),
-        *_times(),
+        flag("sysadmin_flag", default=None, nullable=True),
+        *bare_times(),
     )
     op.create_table(
         "project",
         sa.Column("project_id", sa.Integer, primary_key=True),
         sa.Column("owner_id", sa.Integer, nullable=False),
         sa.Column("name", sa.String(41), nullable=False, unique=True),
-        *_times(),
-        sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
-        sa.Column("public", sa.Boolean, nullable=False, server_default=sa.false()),
-        sa.ForeignKeyConstraint(["owner_id"], ["user.user_id"], name="fk_project_owner"),
+        *bare_times(),
+        flag("deleted"),
+        flag("public"),
+        sa.ForeignKeyConstraint(["owner_id"], ["user.user_id"], name="project_ibfk_1"),
     )
     op.create_table(
         "project_member",
         sa.Column("project_id", sa.Integer, nullable=False),
         sa.Column("user_id", sa.Integer, nullable=False),
         sa.Column("role", sa.Integer, nullable=False),
-        *_times(),
+        *bare_times(),
         sa.PrimaryKeyConstraint("project_id", "user_id"),
-        sa.ForeignKeyConstraint(["project_id"], ["project.project_id"], name="fk_pm_project"),
-        sa.ForeignKeyConstraint(["user_id"], ["user.user_id"], name="fk_pm_user"),
-        sa.ForeignKeyConstraint(["role"], ["role.role_id"], name="fk_pm_role"),
+        sa.ForeignKeyConstraint(["role"], ["role.role_id"], name="project_member_ibfk_1"),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["project.project_id"], name="project_member_ibfk_2"
+        ),
+        sa.ForeignKeyConstraint(["user_id"], ["user.user_id"], name="project_member_ibfk_3"),
     )
     op.create_table(
         "access_log",
@@ -78,12 +79,10 @@ def upgrade() -> None:
         sa.Column("repo_tag", sa.String(128)),
         sa.Column("GUID", sa.String(64)),
         sa.Column("operation", sa.String(20), nullable=False),
-        sa.Column("op_time", sa.DateTime),
-        sa.ForeignKeyConstraint(["user_id"], ["user.user_id"], name="fk_access_log_user"),
-        sa.ForeignKeyConstraint(
-            ["project_id"], ["project.project_id"], name="fk_access_log_project"
-        ),
+        sa.Column("op_time", sa.TIMESTAMP),
         sa.Index("pid_optime", "project_id", "op_time"),
+        sa.ForeignKeyConstraint(["user_id"], ["user.user_id"], name="access_log_ibfk_1"),
+        sa.ForeignKeyConstraint(["project_id"], ["project.project_id"], name="access_log_ibfk_2"),
     )
     op.create_table(
         "repository",
@@ -94,7 +93,20 @@ def upgrade() -> None:
         sa.Column("description", sa.Text),
         sa.Column("pull_count", sa.Integer, nullable=False, server_default="0"),
         sa.Column("star_count", sa.Integer, nullable=False, server_default="0"),
-        *_times(),
+        *times(d),
+    )
+    op.create_table(
+        "replication_policy",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(256)),
+        sa.Column("project_id", sa.Integer, nullable=False),
+        sa.Column("target_id", sa.Integer, nullable=False),
+        flag("enabled", default=True),
+        sa.Column("description", sa.Text),
+        flag("deleted"),
+        sa.Column("cron_str", sa.String(256)),
+        sa.Column("start_time", sa.TIMESTAMP),
+        *times(d),
     )
     op.create_table(
         "replication_target",
@@ -103,21 +115,9 @@ def upgrade() -> None:
         sa.Column("url", sa.String(64)),
         sa.Column("username", sa.String(40)),
         sa.Column("password", sa.String(128)),
-        sa.Column("target_type", sa.Integer, nullable=False, server_default="0"),
-        *_times(),
-    )
-    op.create_table(
-        "replication_policy",
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("name", sa.String(256)),
-        sa.Column("project_id", sa.Integer, nullable=False),
-        sa.Column("target_id", sa.Integer, nullable=False),
-        sa.Column("enabled", sa.Boolean, nullable=False, server_default=sa.true()),
-        sa.Column("description", sa.Text),
-        sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
-        sa.Column("cron_str", sa.String(256)),
-        sa.Column("start_time", sa.DateTime),
-        *_times(),
+        # 0: another Harbor, 1: a plain registry (a tinyint(1) in registry.sql)
+        flag("target_type"),
+        *times(d),
     )
     op.create_table(
         "replication_job",
@@ -126,8 +126,9 @@ def upgrade() -> None:
         sa.Column("policy_id", sa.Integer, nullable=False),
         sa.Column("repository", sa.String(256), nullable=False),
         sa.Column("operation", sa.String(64), nullable=False),
-        sa.Column("tags", sa.Text),
-        *_times(),
+        sa.Column("tags", sa.String(16384)),
+        *times(d),
+        sa.Index("policy", "policy_id"),
         sa.Index("poid_uptime", "policy_id", "update_time"),
     )
     op.create_table(
@@ -135,7 +136,8 @@ def upgrade() -> None:
         sa.Column("k", sa.String(64), primary_key=True),
         sa.Column("v", sa.String(128), nullable=False),
     )
-    # Reference rows every Harbor database starts with (registry.sql).
+    # The reference rows every Harbor database starts with (registry.sql); its admin and
+    # anonymous users and the "library" project are an installation's data, not the schema's.
     op.bulk_insert(
         access,
         [
