@@ -36,14 +36,14 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PYODIDE = ROOT / "node_modules" / "pyodide"
-# What loadPyodide() fetches when asked for no packages (pyodide.js, then the rest).
+# What loadPyodide() fetches when asked for no packages (pyodide.js, then the rest); the
+# version comes from the package's package.json.
 PYODIDE_FILES = (
     "pyodide.js",
     "pyodide.asm.js",
     "pyodide.asm.wasm",
     "python_stdlib.zip",
     "pyodide-lock.json",
-    "package.json",
 )
 # Distributions the exposed verbs import that are not in Pyodide's core: their pure part.
 PURE_DISTS = ("tzdata", "PyYAML", "dnspython")
@@ -139,6 +139,9 @@ def build_assets(outdir: Path) -> dict[str, Any]:
         )
     dest = outdir / "_static" / "tryit"
     (dest / "pyodide").mkdir(parents=True, exist_ok=True)
+    for old in (dest / "pyodide").iterdir():
+        if old.name not in PYODIDE_FILES:
+            old.unlink()  # left by an earlier build with another file list
     for name in PYODIDE_FILES:
         shutil.copy2(PYODIDE / name, dest / "pyodide" / name)
     cache = CACHE / "wheels"

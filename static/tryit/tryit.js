@@ -34,15 +34,19 @@
     ready = (async () => {
       const step = progress || (() => {});
       step(1, "loading Python (Pyodide)");
+      // The wheels and the runner download while Pyodide starts.
+      const text = (url) => fetchBytes(url).then((b) => new TextDecoder().decode(b));
+      const extras = text(BASE + "manifest.json").then(JSON.parse).then((manifest) =>
+        Promise.all([manifest, text(BASE + "runner.py"), ...manifest.wheels.map((w) => fetchBytes(BASE + "wheels/" + w.name))]));
+      extras.catch(() => {}); // reported when awaited below
       await loadScript(BASE + "pyodide/pyodide.js");
       const py = await window.loadPyodide({ indexURL: BASE + "pyodide/", fullStdLib: false });
-      const manifest = JSON.parse(new TextDecoder().decode(await fetchBytes(BASE + "manifest.json")));
+      const [manifest, runner, ...wheels] = await extras;
       const site = py.runPython("import site; site.getsitepackages()[0]");
       step(2, "installing " + manifest.wheels.map((w) => w.name.split("-")[0]).join(", "));
-      const wheels = await Promise.all(manifest.wheels.map((w) => fetchBytes(BASE + "wheels/" + w.name)));
       wheels.forEach((data) => py.unpackArchive(data, "wheel", { extractDir: site }));
       step(3, "starting infranotes");
-      py.runPython(new TextDecoder().decode(await fetchBytes(BASE + "runner.py")));
+      py.runPython(runner);
       return { py, pyRun: py.globals.get("run"), manifest };
     })();
     ready.catch(() => { ready = null; });
@@ -119,7 +123,7 @@
         return (v.file ? [["the TZif file", ["tz", "inspect", "etc/localtime", ...J], files]] : []).concat(
           ["glibc", "musl"].map((libc) => [libc, ["tz", "doctor", "--root", ".", ...env, "--libc", libc, "--at", v.at, ...J], files]));
       },
-      show: (d, v) => (d.transitions ? `<p>TZif v${d.version}, ${d.transitions.length} transitions, footer <code>${esc(d.footer)}</code>; around ${esc(v.at)}:</p>` + around(d.transitions, Date.parse(v.at) / 1000).map((t) => `<p><code>${esc(t.utc)} → ${esc(t.abbr)} UTC${t.utoff >= 0 ? "+" : "-"}${Math.abs(t.utoff) / 3600} h${t.isdst ? " DST" : ""}</code></p>`).join("") : `<p>${esc(d.abbreviation)} (UTC${d.utc_offset_seconds >= 0 ? "+" : "-"}${esc(Math.abs(d.utc_offset_seconds) / 3600)} h) from ${esc(d.source)}</p>` + (d.warnings || []).map((w) => `<p class="tryit-warn">${esc(w)}</p>`).join("")),
+      show: (d, v) => (d.transitions ? `<p>TZif v${d.version}, ${d.transitions.length} transitions, footer <code>${esc(d.footer)}</code>; around ${esc(v.at)}:</p>` + around(d.transitions, Date.parse(v.at) / 1000).map((t) => `<pre>${esc(t.utc)} → ${esc(t.abbr)} UTC${t.utoff >= 0 ? "+" : "-"}${Math.abs(t.utoff) / 3600} h${t.isdst ? " DST" : ""}</pre>`).join("") : `<p>${esc(d.abbreviation)} (UTC${d.utc_offset_seconds >= 0 ? "+" : "-"}${esc(Math.abs(d.utc_offset_seconds) / 3600)} h) from ${esc(d.source)}</p>` + (d.warnings || []).map((w) => `<p class="tryit-warn">${esc(w)}</p>`).join("")),
     },
     iptables: {
       fields: [
