@@ -184,7 +184,11 @@
           el.dataset.loadMs = Math.round(ms);
           button.disabled = false;
         })
-        .catch((e) => { el.dataset.state = ""; status.textContent = "could not load Python: " + e.message; });
+        .catch((e) => {
+          el.dataset.state = "";
+          status.textContent = "could not load Python: " + e.message + (location.protocol === "file:"
+            ? " (a page opened from a file may not load its scripts' files: serve the folder, e.g. python3 -m http.server)" : "");
+        });
     });
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -194,7 +198,12 @@
         v[name] = kind === "file" ? (input.files[0] ? new Uint8Array(await input.files[0].arrayBuffer()) : null) : input.value;
       }
       const results = [];
-      for (const [title, argv, files] of spec.jobs(v)) results.push({ title, argv, files: Object.keys(files), result: await run(argv, files) });
+      try {
+        for (const [title, argv, files] of spec.jobs(v)) results.push({ title, argv, files: Object.keys(files), result: await run(argv, files) });
+      } catch (e) { // not the CLI's answer (that is never an exception): the page could not run it
+        out.innerHTML = `<p class="tryit-error">could not run: ${esc(e.message)}</p>`;
+        return;
+      }
       el.tryitLast = results;
       out.innerHTML = results.map(({ title, argv, result }) => {
         let body;
