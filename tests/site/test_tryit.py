@@ -5,7 +5,8 @@ the test checks the argv the panel passed to ``infranotes.run`` and that its res
 status, stderr, the ``--json`` document) is exactly what ``infranotes.cli.main`` gives here on
 the same argv and files. Also: nothing is requested from another host, nothing of Pyodide is
 fetched before a panel opens, a panel is ready in under 10 s, and the page's first load grows
-by at most 30 KB. Timings and sizes are written to ``_build/tryit-site/tryit-figures.json``.
+by at most 30 KB. Chromium is the site tests' (tests/site/conftest.py). Timings and sizes
+are written to ``_build/tryit-site/tryit-figures.json``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from urllib.parse import urlparse
 import pytest
 
 from infranotes.cli import main
-from tests.site.test_site import CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.site
 
@@ -380,7 +380,9 @@ def site() -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
+def tryit_server(site: Path) -> Iterator[str]:
+    """This build on an ephemeral loopback port (the site tests' `server` serves _build/html)."""
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
             pass
@@ -391,18 +393,6 @@ def server(site: Path) -> Iterator[str]:
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it as root)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -434,7 +424,7 @@ def test_only_panel_pages_load_the_script(site: Path) -> None:
 
 @pytest.mark.parametrize("panel", list(PANELS))
 def test_panel_agrees_with_the_cli(
-    server: str, site: Path, browser, figures: dict, panel: str
+    tryit_server: str, site: Path, browser, figures: dict, panel: str
 ) -> None:
     cases, jobs_of = PANELS[panel]
     assert len(cases) == 20
@@ -445,7 +435,7 @@ def test_panel_agrees_with_the_cli(
     errors: list[str] = []
     tab.on("pageerror", lambda e: errors.append(str(e)))
     page = panel_page(site, panel)
-    tab.goto(f"{server}/{page}", wait_until="load")
+    tab.goto(f"{tryit_server}/{page}", wait_until="load")
 
     # The page's first load: what the panel adds is its script, its style and its markup.
     first = tab.evaluate(
@@ -526,11 +516,11 @@ def test_a_panel_opens_in_under_10_s(figures: dict) -> None:
     assert min(opens) < LOAD_LIMIT_S, opens
 
 
-def test_run_is_the_one_way_in(server: str, site: Path, browser) -> None:
+def test_run_is_the_one_way_in(tryit_server: str, site: Path, browser) -> None:
     """``infranotes.run`` from the console: files as text or bytes, bad names refused."""
     ctx = browser.new_context()
     tab = ctx.new_page()
-    tab.goto(f"{server}/{panel_page(site, 'reliability')}", wait_until="load")
+    tab.goto(f"{tryit_server}/{panel_page(site, 'reliability')}", wait_until="load")
     got = tab.evaluate(
         """async () => [
           await infranotes.run(["ceph", "explain", "c.json", "--json"],
