@@ -23,6 +23,9 @@ JB := $(BIN)/jupyter-book
 JOBS ?= 2
 
 .PHONY: help venv system-deps book test lint serve lab execute clean
+# Pyodide for the "Try it on your own input" panels, at the version package-lock.json pins;
+# the book's extension (_ext/infranotes_tryit.py) copies the files it needs into the site.
+NODE_STAMP := node_modules/.package-lock.json
 
 help:
 	@echo "make book     build the site into _build/html"
@@ -66,7 +69,10 @@ system-deps:
 	  fi; \
 	else echo "not root: skipping apt packages ($(APT_PACKAGES)); oracle and site tests will skip"; fi
 
-book: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+book: $(STAMP) $(NODE_STAMP)
 	$(JB) build . --all -W -n --keep-going
 
 lint: $(STAMP)
@@ -74,7 +80,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests
 
 # As root every live lab must run: INFRANOTES_REQUIRE_LABS turns a notebook's skip into an error.
-test: $(STAMP) system-deps lint
+test: $(STAMP) $(NODE_STAMP) system-deps lint
 	INFRANOTES_REQUIRE_LABS=$$( [ "$$(id -u)" = 0 ] && echo 1 || echo 0 ) \
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
 	  --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env \

@@ -1,0 +1,223 @@
+/* "Try it on your own input": the package's own CLI, run in the reader's browser by Pyodide.
+ *
+ * One way in: infranotes.run(argv, files) writes `files` (name -> text or Uint8Array) into
+ * Pyodide's file system, runs infranotes.cli.main(argv) there and resolves to
+ * {exit_code, stdout, stderr}. The panels (<div class="infranotes-tryit" data-panel=...>) are
+ * thin forms over it: they build argv with --json and render the JSON. Nothing of Pyodide is
+ * fetched until a panel is opened; everything comes from this site's _static/tryit/.
+ */
+(function () {
+  "use strict";
+  const BASE = new URL(".", document.currentScript.src).href; // .../_static/tryit/
+  let ready = null; // the promise of {py, pyRun}, made when the first panel opens
+  let runs = 0;
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = () => reject(new Error("cannot load " + src));
+      document.head.appendChild(s);
+    });
+  }
+
+  async function fetchBytes(url) {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+    return new Uint8Array(await r.arrayBuffer());
+  }
+
+  /* Pyodide, the wheels (unpacked into site-packages: no micropip, no index) and runner.py. */
+  function load(progress) {
+    if (ready) return ready;
+    ready = (async () => {
+      const step = progress || (() => {});
+      step(1, "loading Python (Pyodide)");
+      // The wheels and the runner download while Pyodide starts.
+      const text = (url) => fetchBytes(url).then((b) => new TextDecoder().decode(b));
+      const extras = text(BASE + "manifest.json").then(JSON.parse).then((manifest) =>
+        Promise.all([manifest, text(BASE + "runner.py"), ...manifest.wheels.map((w) => fetchBytes(BASE + "wheels/" + w.name))]));
+      extras.catch(() => {}); // reported when awaited below
+      await loadScript(BASE + "pyodide/pyodide.js");
+      const py = await window.loadPyodide({ indexURL: BASE + "pyodide/", fullStdLib: false });
+      const [manifest, runner, ...wheels] = await extras;
+      const site = py.runPython("import site; site.getsitepackages()[0]");
+      step(2, "installing " + manifest.wheels.map((w) => w.name.split("-")[0]).join(", "));
+      wheels.forEach((data) => py.unpackArchive(data, "wheel", { extractDir: site }));
+      step(3, "starting infranotes");
+      py.runPython(runner);
+      return { py, pyRun: py.globals.get("run"), manifest };
+    })();
+    ready.catch(() => { ready = null; });
+    return ready;
+  }
+
+  function checkName(name) {
+    const parts = name.split("/");
+    if (!name || name.startsWith("/") || parts.some((p) => p === "" || p === "." || p === ".."))
+      throw new Error("files: " + JSON.stringify(name) + " is not a relative file name");
+    return parts;
+  }
+
+  /* The one entry point: argv as the CLI takes it, files written into a fresh directory. */
+  async function run(argv, files) {
+    const { py, pyRun } = await load();
+    const dir = "/tryit/" + ++runs;
+    py.FS.mkdirTree(dir);
+    for (const [name, data] of Object.entries(files || {})) {
+      const parts = checkName(name);
+      if (parts.length > 1) py.FS.mkdirTree(dir + "/" + parts.slice(0, -1).join("/"));
+      py.FS.writeFile(dir + "/" + name, data);
+    }
+    const args = py.toPy(argv.map(String));
+    try {
+      return JSON.parse(pyRun(args, dir));
+    } finally {
+      args.destroy();
+    }
+  }
+
+  window.infranotes = Object.assign(window.infranotes || {}, { run, load, base: BASE });
+
+  /* ---- the panels ------------------------------------------------------------------- */
+  const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  const J = ["--json"];
+  // The two transitions before `at` and the two after (all of them when `at` is not a time).
+  const around = (ts, at) => { const i = isNaN(at) ? 0 : ts.findIndex((t) => t.at > at); const k = i < 0 ? ts.length : i; return isNaN(at) ? ts.slice(0, 4) : ts.slice(Math.max(0, k - 2), k + 2); };
+  const list = (xs) => "<ol>" + xs.map((x) => "<li><code>" + esc(x) + "</code></li>").join("") + "</ol>";
+
+  // Each panel: fields [name, label, default, kind], then jobs(values) -> [[title, argv, files]]
+  // and show(doc, values) -> HTML for a successful result (the full JSON is shown beneath it).
+  const PANELS = {
+    "dns-search": {
+      fields: [
+        ["conf", "resolv.conf", "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", "area"],
+        ["name", "name looked up", "api.example.com"],
+      ],
+      jobs: (v) => ["glibc", "musl"].map((libc) => [libc, ["dns", "search", "--resolv-conf", "resolv.conf", "--libc", libc, v.name, ...J], { "resolv.conf": v.conf }]),
+      show: (d) => `<p>ndots:${d.ndots}; tried in this order until one answers:</p>` + list(d.candidates) + d.warnings.map((w) => `<p class="tryit-warn">warning: ${esc(w)}</p>`).join(""),
+    },
+    cron: {
+      fields: [
+        ["spec", "spec.schedule", "0 0 13 * 5"],
+        ["tz", "spec.timeZone", "Europe/Berlin"],
+        ["from", "from (ISO 8601)", "2026-01-01T00:00:00Z"],
+        ["n", "how many", "5"],
+        ["cronjob", "CronJob YAML (optional: the controller's decision)", "", "area"],
+        ["now", "controller time (ISO 8601)", "2026-01-02T00:00:00Z"],
+      ],
+      jobs: (v) => [["next runs", ["cron", "next", v.spec, "--tz", v.tz, "--from", v.from, "-n", v.n, ...J], {}]].concat(
+        v.cronjob.trim() ? [["the controller", ["cron", "explain", "--cronjob", "cronjob.yaml", "--now", v.now, ...J], { "cronjob.yaml": v.cronjob }]] : []),
+      show: (d) => (Array.isArray(d) ? list(d) : `<p><b>${esc(d.action)}</b>: ${esc(d.reason || "")}</p>` + (d.events || []).map((e) => `<p>event: ${esc(e)}</p>`).join("")),
+    },
+    tz: {
+      fields: [
+        ["tz", "TZ (a POSIX TZ string)", "CET-1CEST,M3.5.0,M10.5.0/3"],
+        ["file", "or a TZif file (e.g. /etc/localtime)", "", "file"],
+        ["at", "at (ISO 8601)", "2026-07-01T12:00:00Z"],
+      ],
+      jobs: (v) => {
+        const files = v.file ? { "etc/localtime": v.file } : {};
+        const env = v.file ? [] : ["--env", "TZ=" + v.tz];
+        return (v.file ? [["the TZif file", ["tz", "inspect", "etc/localtime", ...J], files]] : []).concat(
+          ["glibc", "musl"].map((libc) => [libc, ["tz", "doctor", "--root", ".", ...env, "--libc", libc, "--at", v.at, ...J], files]));
+      },
+      show: (d, v) => (d.transitions ? `<p>TZif v${d.version}, ${d.transitions.length} transitions, footer <code>${esc(d.footer)}</code>; around ${esc(v.at)}:</p>` + around(d.transitions, Date.parse(v.at) / 1000).map((t) => `<pre>${esc(t.utc)} → ${esc(t.abbr)} UTC${t.utoff >= 0 ? "+" : "-"}${Math.abs(t.utoff) / 3600} h${t.isdst ? " DST" : ""}</pre>`).join("") : `<p>${esc(d.abbreviation)} (UTC${d.utc_offset_seconds >= 0 ? "+" : "-"}${esc(Math.abs(d.utc_offset_seconds) / 3600)} h) from ${esc(d.source)}</p>` + (d.warnings || []).map((w) => `<p class="tryit-warn">${esc(w)}</p>`).join("")),
+    },
+    iptables: {
+      fields: [
+        ["rules", "iptables-save", "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A FORWARD -p tcp -m tcp --dport 80 -j ACCEPT\nCOMMIT\n", "area"],
+        ["packet", "packet", "tcp 10.244.0.5:40000 > 10.244.0.9:80 iif cni0"],
+      ],
+      jobs: (v) => [["trace", ["iptables", "trace", "--rules", "rules.txt", "--packet", v.packet, ...J], { "rules.txt": v.rules }]],
+      show: (d) => (d.branches || []).map((b, i) => `<p>branch ${i + 1}: p=${esc(b.probability)} <b>${esc(b.fate)}</b> → ${esc(b.destination)}</p>` + list(b.steps.map((s) => `${s.hook} ${s.table} ${s.chain} ${s.rule ? "#" + s.rule : "policy"} ${s.verdict}${s.target ? " " + s.target : ""}`))).join(""),
+    },
+    ceph: {
+      fields: [["json", "ceph -s -f json (or health detail -f json)", "", "area"]],
+      jobs: (v) => [["explain", ["ceph", "explain", "ceph.json", ...J], { "ceph.json": v.json }]],
+      show: (d) => `<p>${esc(d.health || "(no health in this document)")}</p>` + (d.explanations || []).map((e) => `<p><b>${esc(e.state)}</b>: ${esc(e.meaning_en)}<br>${esc(e.meaning_zh)}</p>`).join(""),
+    },
+    reliability: {
+      fields: [
+        ["p", "one backend slow, probability", "0.01"],
+        ["fanout", "backends per request", "100"],
+        ["a", "availability", "0.999"],
+        ["mttf", "disk MTTF, years", "30"],
+        ["count", "disks", "10000"],
+      ],
+      jobs: (v) => [
+        ["tail", ["reliability", "tail", "--p-slow", v.p, "--fanout", v.fanout, ...J], {}],
+        ["nines", ["reliability", "nines", "--availability", v.a, ...J], {}],
+        ["fleet", ["reliability", "fleet", "--mttf-years", v.mttf, "--count", v.count, ...J], {}],
+      ],
+      show: () => "",
+    },
+  };
+
+  function build(el) {
+    const spec = PANELS[el.dataset.panel];
+    if (!spec) return;
+    const id = "tryit-" + el.dataset.panel;
+    const fields = spec.fields.map(([name, label, value, kind]) => {
+      const init = el.dataset[name] !== undefined ? el.dataset[name] : value;
+      const input = kind === "area" ? `<textarea name="${name}" rows="6" spellcheck="false">${esc(init)}</textarea>`
+        : kind === "file" ? `<input type="file" name="${name}">` : `<input name="${name}" value="${esc(init)}" spellcheck="false">`;
+      return `<label>${esc(label)}${input}</label>`;
+    }).join("");
+    el.innerHTML = `<details><summary>Try it on your own input</summary><form id="${id}">${fields}
+      <button type="submit" disabled>Run</button> <progress max="3" value="0"></progress> <span class="tryit-status" aria-live="polite">Python loads when this panel opens.</span>
+      </form><div class="tryit-out"></div></details>`;
+    const [details, form] = [el.querySelector("details"), el.querySelector("form")];
+    const [bar, status, out, button] = [form.querySelector("progress"), form.querySelector(".tryit-status"), el.querySelector(".tryit-out"), form.querySelector("button")];
+    details.addEventListener("toggle", () => {
+      if (!details.open || el.dataset.state) return;
+      el.dataset.state = "loading";
+      const t0 = performance.now();
+      load((n, what) => { bar.value = n - 1; status.textContent = what + "…"; })
+        .then(() => {
+          const ms = performance.now() - t0;
+          const bytes = performance.getEntriesByType("resource").filter((e) => e.name.startsWith(BASE)).reduce((a, e) => a + (e.encodedBodySize || 0), 0);
+          bar.value = 3;
+          status.textContent = `ready in ${(ms / 1000).toFixed(1)} s` + (bytes ? ` (${(bytes / 1048576).toFixed(1)} MB)` : "");
+          el.dataset.state = "ready";
+          el.dataset.loadMs = Math.round(ms);
+          button.disabled = false;
+        })
+        .catch((e) => {
+          el.dataset.state = "";
+          status.textContent = "could not load Python: " + e.message + (location.protocol === "file:"
+            ? " (a page opened from a file may not load its scripts' files: serve the folder, e.g. python3 -m http.server)" : "");
+        });
+    });
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const v = {};
+      for (const [name, , , kind] of spec.fields) {
+        const input = form.elements[name];
+        v[name] = kind === "file" ? (input.files[0] ? new Uint8Array(await input.files[0].arrayBuffer()) : null) : input.value;
+      }
+      const results = [];
+      try {
+        for (const [title, argv, files] of spec.jobs(v)) results.push({ title, argv, files: Object.keys(files), result: await run(argv, files) });
+      } catch (e) { // not the CLI's answer (that is never an exception): the page could not run it
+        out.innerHTML = `<p class="tryit-error">could not run: ${esc(e.message)}</p>`;
+        return;
+      }
+      el.tryitLast = results;
+      out.innerHTML = results.map(({ title, argv, result }) => {
+        let body;
+        if (!result.stdout) body = `<p class="tryit-error">${esc(result.stderr.trim() || "exit status " + result.exit_code)}</p>`;
+        else {
+          const doc = JSON.parse(result.stdout);
+          body = spec.show(doc, v) + (result.stderr ? `<p class="tryit-warn">${esc(result.stderr.trim())}</p>` : "") +
+            `<details><summary>JSON</summary><pre>${esc(result.stdout)}</pre></details>`;
+        }
+        return `<section><h4>${esc(title)} <code>infranotes ${esc(argv.join(" "))}</code> → ${result.exit_code}</h4>${body}</section>`;
+      }).join("");
+      el.dataset.runs = (Number(el.dataset.runs) || 0) + 1;
+    });
+  }
+
+  document.querySelectorAll(".infranotes-tryit").forEach(build);
+})();
