@@ -69,7 +69,13 @@ system-deps:
 	  fi; \
 	else echo "not root: skipping apt packages ($(APT_PACKAGES)); oracle and site tests will skip"; fi
 
+# Pyodide for the try-it panels comes from the npm registry (package-lock.json pins it). A
+# machine without npm gets Debian's as root; otherwise the message says what is missing.
 $(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else echo "npm not found: the try-it panels need Node.js's npm (apt-get install npm)"; exit 1; fi; }
 	npm ci --no-audit --no-fund --loglevel=error
 
 book: $(STAMP) $(NODE_STAMP)
