@@ -15,7 +15,39 @@ from infranotes.cli.common import (
 )
 
 
-def _node(args: argparse.Namespace):  # -> Node (imported lazily)
+def node_options() -> argparse.ArgumentParser:
+    """The packet and the node it meets, shared by ``iptables trace`` and ``nft trace``."""
+    t = argparse.ArgumentParser(add_help=False)
+    t.add_argument(
+        "--packet",
+        required=True,
+        help='"tcp 10.0.0.5:40000 > 10.96.0.10:53 iif eth0 [mark 0x4000] [state NEW] [local]"',
+    )
+    t.add_argument(
+        "--local-address",
+        action="append",
+        metavar="ADDR",
+        help="an address of this node (repeatable; default 192.168.1.10)",
+    )
+    t.add_argument(
+        "--iface",
+        action="append",
+        metavar="NAME=ADDR/PLEN",
+        help="an interface of the node and its address (repeatable; the prefix is a connected "
+        "route); replaces --local-address and --bridge-address",
+    )
+    t.add_argument("--uplink", default="eth0", help="the node's interface with the default route")
+    t.add_argument(
+        "--pod-cidr",
+        default=None,
+        help="routed to cni0 (default 10.244.0.0/16 without --iface; '' for none)",
+    )
+    t.add_argument("--bridge-address", default=None, help="the node's address on cni0")
+    t.add_argument("--route", action="append", metavar="CIDR=DEV", help="an extra route")
+    return t
+
+
+def node_from_args(args: argparse.Namespace):  # -> Node (imported lazily)
     """The node from ``--iface`` (interfaces with prefixes) or the older uplink/cni0 flags."""
     from infranotes.netfilter.packet import Node, Route, parse_iface
 
@@ -74,7 +106,7 @@ def _trace(args: argparse.Namespace) -> int:
 
     rs = parse_iptables_save(read_text(args.rules, "iptables-save", "--rules"), source=args.rules)
     packets = [parse_packet(args.packet)] + [parse_packet(p, "--then") for p in args.then or ()]
-    node = _node(args)
+    node = node_from_args(args)
     sets = {}
     for spec in args.ipset or ():
         name, sep, path = spec.partition("=")
@@ -135,35 +167,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     """The ``iptables`` verbs."""
     verbs = parser.add_subparsers(dest="verb", required=True, parser_class=Parser)
     t = verbs.add_parser(
-        "trace", parents=[json_parent()], help="the hooks, tables, chains and rules a packet meets"
+        "trace",
+        parents=[json_parent(), node_options()],
+        help="the hooks, tables, chains and rules a packet meets",
     )
     t.add_argument("--rules", required=True, metavar="FILE", help="iptables-save output")
-    t.add_argument(
-        "--packet",
-        required=True,
-        help='"tcp 10.0.0.5:40000 > 10.96.0.10:53 iif eth0 [mark 0x4000] [state NEW] [local]"',
-    )
-    t.add_argument(
-        "--local-address",
-        action="append",
-        metavar="ADDR",
-        help="an address of this node (repeatable; default 192.168.1.10)",
-    )
-    t.add_argument(
-        "--iface",
-        action="append",
-        metavar="NAME=ADDR/PLEN",
-        help="an interface of the node and its address (repeatable; the prefix is a connected "
-        "route); replaces --local-address and --bridge-address",
-    )
-    t.add_argument("--uplink", default="eth0", help="the node's interface with the default route")
-    t.add_argument(
-        "--pod-cidr",
-        default=None,
-        help="routed to cni0 (default 10.244.0.0/16 without --iface; '' for none)",
-    )
-    t.add_argument("--bridge-address", default=None, help="the node's address on cni0")
-    t.add_argument("--route", action="append", metavar="CIDR=DEV", help="an extra route")
     t.add_argument(
         "--then",
         action="append",

@@ -131,6 +131,19 @@ class History:
         return tuple(b.destination for b in self.branches)
 
 
+def shared_steps(paths: Sequence[Sequence[Step]]) -> tuple[Step, ...]:
+    """The longest run of steps at the start of every path (the walk before it forked)."""
+    if not paths:
+        return ()
+    first = tuple(paths[0])
+    n = len(first)
+    for path in paths[1:]:
+        n = min(n, len(path))
+        while n and tuple(path[:n]) != first[:n]:
+            n -= 1
+    return first[:n]
+
+
 @dataclass(frozen=True)
 class Trace:
     packet: Packet
@@ -139,15 +152,7 @@ class Trace:
     @property
     def steps(self) -> tuple[Step, ...]:
         """The steps every branch shares (all of them when the walk did not fork)."""
-        if not self.branches:
-            return ()
-        first = self.branches[0].steps
-        n = len(first)
-        for b in self.branches[1:]:
-            n = min(n, len(b.steps))
-            while n and b.steps[:n] != first[:n]:
-                n -= 1
-        return first[:n]
+        return shared_steps([b.steps for b in self.branches])
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -28,7 +28,7 @@ from infranotes.netfilter.nft.expr import Ctx, Fork, Unsupported, evaluate, look
 from infranotes.netfilter.nft.expr import render_rule as _render
 from infranotes.netfilter.nft.model import Chain, NftRuleset, Rule, check_depth
 from infranotes.netfilter.packet import Node, Packet
-from infranotes.netfilter.trace import Step
+from infranotes.netfilter.trace import Step, shared_steps
 
 MAX_DEPTH = 16  # NFT_JUMP_STACK_SIZE (include/net/netfilter/nf_tables.h)
 FAMILIES = ("ip", "inet")  # the tables an IPv4 packet meets at the inet hooks
@@ -113,15 +113,7 @@ class NftTrace:
     @property
     def steps(self) -> tuple[Step, ...]:
         """The steps every branch shares."""
-        if not self.branches:
-            return ()
-        first = self.branches[0].steps
-        n = len(first)
-        for b in self.branches[1:]:
-            n = min(n, len(b.steps))
-            while n and b.steps[:n] != first[:n]:
-                n -= 1
-        return first[:n]
+        return shared_steps([b.steps for b in self.branches])
 
     def to_json(self) -> dict[str, object]:
         return {
