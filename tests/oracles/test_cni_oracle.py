@@ -201,3 +201,40 @@ def test_random_range_sets_against_the_reference(sets: list, steps: list) -> Non
             else:
                 assert ours == seen, (sets, steps)
         assert store_files(data / "ours", "net") == store_files(data / "ref", "net")
+
+
+def test_bridge_kernel_details_against_the_reference(tmp_path: Path) -> None:
+    """IPv6 DAD, arp_notify and the bridge MAC, observation by observation, for four Pods:
+    plain, enabledad, hairpinMode, and one on a bridge without a gateway address. The
+    container's accept_dad/enhanced_dad/arp_notify, the gratuitous ARPs captured in the
+    node namespace, the result's MACs against the live links, the bridge MAC before and
+    after its first veth, and accept_ra on the bridge."""
+    from infranotes.cni.scenes import observe_kernel_details
+
+    require("ip", "nsenter", "sysctl")
+    ours = observe_kernel_details("ours", tmp_path / "ours")
+    ref = observe_kernel_details("reference", tmp_path / "ref")
+    dad = "accept_dad, enhanced_dad, arp_notify"
+    assert ref[f"plain: {dad}"] == ["0", "0", "1"]  # DAD off, arp_notify on
+    assert ref[f"hairpin: {dad}"] == ["0", "0", "1"]  # off whatever the hairpin mode
+    assert ref[f"enabledad: {dad}"] == ["1", "1", "1"]  # DAD on, with the nonce
+    # one gratuitous ARP per Pod address, built by the kernel (target MAC zero)
+    assert ref["gratuitous ARPs"] == [
+        (ip, "00:00:00:00:00:00") for ip in ("10.23.1.2", "10.23.1.3", "10.23.1.4", "10.23.2.2")
+    ]
+    mac = "bridge MAC kept / became the veth's / set explicitly"
+    assert ref[f"plain: {mac}"] == [True, False, True]  # ensureAddr pinned the old MAC
+    assert ref[f"l2 bridge: {mac}"] == [False, True, False]  # the port's MAC, reported
+    assert all(all(v) for k, v in ref.items() if k.endswith("live ones"))
+    assert ref["bridge accept_ra"] == "0"
+    assert ours == ref
+
+
+@pytest.mark.parametrize("arp_notify", [True, False])
+def test_the_kernel_sends_the_gratuitous_arp_only_with_arp_notify(arp_notify: bool) -> None:
+    """No plugin: a veth whose address is there before the link comes up."""
+    from infranotes.cni.scenes import garp_on_link_up
+
+    require("ip", "sysctl")
+    expected = [("10.25.0.2", "00:00:00:00:00:00")] if arp_notify else []
+    assert garp_on_link_up(arp_notify) == expected

@@ -8,7 +8,10 @@ oracle test holds them equal.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +149,181 @@ def leak(n_sandboxes: int = 6, data: Path | None = None) -> tuple[Table, Table, 
         Table(("step", "exit", "result"), tail),
         data,
     )
+
+
+KERNEL_CONF = {
+    "cniVersion": "1.0.0",
+    "name": "kdnet",
+    "type": "bridge",
+    "bridge": "kdbr0",
+    "isGateway": True,
+    "ipam": {
+        "type": "host-local",
+        "ranges": [[{"subnet": "10.23.1.0/24"}], [{"subnet": "fd00:23::/64"}]],
+    },
+}
+# Pod -> changes to KERNEL_CONF. "l2 bridge" is a second network on a bridge of its own
+# without a gateway address, so nothing pins that bridge's MAC.
+KERNEL_VARIANTS: dict[str, dict[str, Any]] = {
+    "plain": {},
+    "enabledad": {"enabledad": True},
+    "hairpin": {"hairpinMode": True},
+    "l2 bridge": {
+        "name": "kdl2",
+        "bridge": "kdbr1",
+        "isGateway": False,
+        "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.23.2.0/24"}]]},
+    },
+}
+ETH_P_ALL, ETH_P_ARP = 0x0003, 0x0806
+
+
+class FrameCapture:
+    """Every frame seen by the interfaces of a network namespace, recorded by a raw
+    AF_PACKET socket (opened inside the namespace) on a background thread while the
+    ``with`` block runs: a packet capture without tcpdump."""
+
+    def __init__(self, netns: str) -> None:
+        self.netns = netns
+        self.frames: list[tuple[str, bytes]] = []  # (interface, frame)
+
+    def __enter__(self) -> FrameCapture:
+        import socket
+        import threading
+
+        from infranotes.lab.netns import NetNS
+
+        with NetNS.entered_by_name(self.netns):
+            self._sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+        self._sock.settimeout(0.1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                frame, addr = self._sock.recvfrom(2048)
+            except TimeoutError:
+                continue
+            self.frames.append((addr[0], frame))
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sock.close()
+
+    def gratuitous_arps(self) -> list[tuple[str, str]]:
+        """(sender IP, target MAC) of each gratuitous ARP: a broadcast ARP request whose
+        sender and target IP are the same address (what ``arp_send`` builds in
+        ``inetdev_send_gratuitous_arp``, target MAC zero)."""
+        out = set()
+        for _dev, f in self.frames:
+            if len(f) < 42 or int.from_bytes(f[12:14], "big") != ETH_P_ARP:
+                continue
+            op, spa, tha, tpa = int.from_bytes(f[20:22], "big"), f[28:32], f[32:38], f[38:42]
+            if f[0:6] == b"\xff" * 6 and op == 1 and spa == tpa:
+                out.add((str(ipaddress.IPv4Address(spa)), tha.hex(":")))
+        return sorted(out)
+
+
+def _link(lab: BridgeLab, ns: str, dev: str) -> dict[str, Any]:
+    out = lab.sh(ns, "ip", "-j", "link", "show", "dev", dev)
+    return json.loads(out)[0] if out.strip() else {}
+
+
+def observe_kernel_details(which: str, data: Path) -> dict[str, Any]:
+    """IPv6 DAD, the gratuitous ARP and the bridge's MAC, for four Pods (KERNEL_VARIANTS).
+
+    Each Pod namespace first gets ``default/enhanced_dad=0``, so that what the plugin sets
+    on eth0 shows. Both bridges exist before the first Pod (as ``ip link add`` makes them,
+    with a random MAC) so that their MAC can be compared before and after. A
+    :class:`FrameCapture` in the node namespace records the ARP frames meanwhile."""
+    import time
+
+    from infranotes.lab.netns import NetNS
+
+    seen: dict[str, Any] = {}
+    keys = ("ipv6/conf/eth0/accept_dad", "ipv6/conf/eth0/enhanced_dad", "ipv4/conf/eth0/arp_notify")
+    with BridgeLab(which, data, KERNEL_CONF) as lab, contextlib.ExitStack() as stack:
+        pods = {v: stack.enter_context(NetNS("kd")).name for v in KERNEL_VARIANTS}
+        before = {}
+        for br in ("kdbr0", "kdbr1"):
+            lab.sh(lab.host, "ip", "link", "add", br, "type", "bridge")
+            before[br] = _link(lab, lab.host, br).get("address")
+        with FrameCapture(lab.host) as cap:
+            for v, pod in pods.items():
+                conf = json.loads(json.dumps(dict(lab.conf, **KERNEL_VARIANTS[v])))
+                conf["ipam"]["dataDir"] = str(data)
+                lab.sh(pod, "sysctl", "-q", "-w", "net/ipv6/conf/default/enhanced_dad=0")
+                run = lab.call("ADD", "kd-" + v.replace(" ", "-"), pod, conf)
+                seen[f"{v}: exit"] = run.rc
+                seen[f"{v}: accept_dad, enhanced_dad, arp_notify"] = [
+                    lab.sh(pod, "sysctl", "-n", f"net/{k}").strip() for k in keys
+                ]
+                br, veth, eth0 = (run.doc or {}).get("interfaces", [{}, {}, {}])
+                live = (
+                    _link(lab, lab.host, br["name"]),
+                    _link(lab, lab.host, veth["name"]),
+                    _link(lab, pod, "eth0"),
+                )
+                seen[f"{v}: result MACs are the live ones"] = [
+                    i["mac"] == x.get("address")
+                    for i, x in zip((br, veth, eth0), live, strict=True)
+                ]
+                if br["name"] in before:  # the first Pod on this bridge
+                    seen[f"{v}: bridge MAC kept / became the veth's / set explicitly"] = [
+                        live[0]["address"] == before.pop(br["name"]),
+                        live[0]["address"] == live[1]["address"],
+                        lab.sh(
+                            lab.host, "cat", f"/sys/class/net/{br['name']}/addr_assign_type"
+                        ).strip()
+                        == "3",
+                    ]
+            time.sleep(0.5)
+        seen["gratuitous ARPs"] = cap.gratuitous_arps()
+        seen["bridge accept_ra"] = lab.sh(
+            lab.host, "sysctl", "-n", "net/ipv6/conf/kdbr0/accept_ra"
+        ).strip()
+    return seen
+
+
+def garp_on_link_up(arp_notify: bool) -> list[tuple[str, str]]:
+    """The kernel side alone, without a plugin: a veth pair between two namespaces, the
+    address added while the container end is down, then the link brought up, with
+    ``arp_notify`` on or off. Returns the gratuitous ARPs seen on the other end
+    (``inetdev_event``: NETDEV_UP announces the addresses only when arp_notify is set)."""
+    import time
+
+    from infranotes.lab.netns import NetNS
+
+    with NetNS("garph") as node, NetNS("garpc") as pod:
+        run = ["ip", "-n", pod.name]
+        subprocess.run(
+            [
+                *run,
+                "link",
+                "add",
+                "eth0",
+                "type",
+                "veth",
+                "peer",
+                "name",
+                "veth0",
+                "netns",
+                node.name,
+            ],
+            check=True,
+        )
+        subprocess.run(["ip", "-n", node.name, "link", "set", "veth0", "up"], check=True)
+        subprocess.run(
+            ["ip", "netns", "exec", pod.name, "sysctl", "-q", "-w",
+             f"net/ipv4/conf/eth0/arp_notify={int(arp_notify)}"],
+            check=True,
+        )  # fmt: skip
+        subprocess.run([*run, "addr", "add", "10.25.0.2/24", "dev", "eth0"], check=True)
+        with FrameCapture(node.name) as cap:
+            subprocess.run([*run, "link", "set", "eth0", "up"], check=True)
+            time.sleep(0.3)
+    return cap.gratuitous_arps()
