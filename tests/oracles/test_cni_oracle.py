@@ -227,6 +227,8 @@ def test_bridge_kernel_details_against_the_reference(tmp_path: Path) -> None:
     assert ref[f"l2 bridge: {mac}"] == [False, True, False]  # the port's MAC, reported
     assert all(all(v) for k, v in ref.items() if k.endswith("live ones"))
     assert ref["bridge accept_ra"] == "0"
+    # SettleAddresses: with enabledad the ADD returns only once DAD has finished
+    assert all(v == [] for k, v in ref.items() if k.endswith("tentative after ADD"))
     assert ours == ref
 
 
@@ -238,3 +240,17 @@ def test_the_kernel_sends_the_gratuitous_arp_only_with_arp_notify(arp_notify: bo
     require("ip", "sysctl")
     expected = [("10.25.0.2", "00:00:00:00:00:00")] if arp_notify else []
     assert garp_on_link_up(arp_notify) == expected
+
+
+@pytest.mark.parametrize(
+    ("hairpin", "enhanced", "state"),
+    [(False, False, "ok"), (True, False, "dadfailed"), (True, True, "ok")],
+)
+def test_hairpin_echo_fails_plain_dad_but_not_enhanced_dad(
+    hairpin: bool, enhanced: bool, state: str
+) -> None:
+    """Why the bridge plugin turns DAD off (bridge.go, and Kubernetes issue 32291)."""
+    from infranotes.cni.scenes import dad_through_bridge
+
+    require("ip", "sysctl")
+    assert dad_through_bridge(hairpin, enhanced) == state

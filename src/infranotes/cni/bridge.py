@@ -105,6 +105,7 @@ class Step:
     why: str
     ok_if_exists: bool = False
     ignore_errors: bool = False  # the reference discards the error (``_, _ = sysctl.Sysctl``)
+    settle_s: float = 0  # poll this ``ip -j addr show`` until no address is tentative
 
     def command(self, netns: str) -> list[str]:
         return (
@@ -248,6 +249,16 @@ def plan_addresses(c: BridgeConf, cid: str, ifname: str, result: Result) -> list
             "announces them in a gratuitous ARP as the link comes up",
         )
     )
+    if any(ip.gateway is not None and ip.gateway.version == 6 for ip in result.ips):
+        steps.append(
+            Step(
+                "container",
+                ("ip", "-j", "addr", "show", "dev", ifname),
+                "SettleAddresses: with an IPv6 gateway, wait (50 ms polls, 10 s at most) "
+                "until no address is tentative, i.e. DAD, if on, has finished",
+                settle_s=10,
+            )
+        )
     for r in result.routes:
         gw = r.gw or next(
             (i.gateway for i in result.ips if i.address.version == r.dst.version and i.gateway),
@@ -328,6 +339,9 @@ def apply(steps: Sequence[Step], netns: str, values: dict[str, str] | None = Non
     the first failure is the plugin's error, but for steps the reference lets fail."""
     for s in steps:
         argv = [(values or {}).get(a, a) for a in s.command(netns)]
+        if s.settle_s:
+            settle(argv, s.settle_s)
+            continue
         proc = subprocess.run(argv, capture_output=True, text=True)
         if proc.returncode != 0 and not s.ignore_errors:
             err = proc.stderr.strip()
@@ -352,6 +366,25 @@ def _ip_json(netns: str | None, *argv: str) -> dict[str, Any]:
 
 def _mac(netns: str | None, name: str) -> str:
     return _ip_json(netns, "link", "show", "dev", name).get("address", "")
+
+
+def settle(argv: Sequence[str], timeout_s: float, interval_s: float = 0.05) -> bool:
+    """ip.SettleAddresses: poll the addresses ``argv`` lists until none is tentative or
+    dadfailed; False after ``timeout_s``. The outcome is not an error: the reference binary
+    has SettleAddresses' own message but not the "failed to settle addresses" that newer
+    plugins wrap it in, so an unsettled address does not fail its ADD."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        out = subprocess.run(list(argv), capture_output=True, text=True).stdout
+        try:
+            infos = [a for link in json.loads(out) for a in link.get("addr_info", [])]
+        except (json.JSONDecodeError, AttributeError):
+            infos = []
+        if not any(a.get("tentative") or a.get("dadfailed") for a in infos):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval_s)
 
 
 def wait_port_up(host_veth: str, retries_ms: Sequence[int] = PORT_RETRIES_MS) -> None:
