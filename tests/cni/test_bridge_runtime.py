@@ -37,7 +37,7 @@ def test_plan_in_cmdadd_order() -> None:
     # the bridge (add, accept_ra, up), the pair, the rename; the container end stays down
     # until ConfigureIface has given it its addresses
     assert [s.where for s in links] == ["host"] * 5 + ["container"] + ["host"] * 3
-    assert links[0].argv == ("ip", "link", "add", "name", "cnibr0", "type", "bridge", "mtu", "1400")
+    assert links[0].argv == ("ip", "link", "add", "name", "cnibr0", "mtu", "1400", "type", "bridge")
     assert links[1].argv[-1] == "net/ipv6/conf/cnibr0/accept_ra=0" and links[1].ignore_errors
     assert links[5].argv == ("ip", "link", "set", "tmp0a1b2c3d", "name", "eth0")
     assert "hairpin" in links[7].argv and links[7].argv[-1] == "on"
@@ -162,3 +162,29 @@ def test_plan_table_lists_ipam_between_links_and_addresses() -> None:
     rows = scenes.plan_table().rows
     assert rows[9] == ("", "exec host-local ADD (CNI_PATH)", "run IPAM with the same config")
     assert len(rows) == 22
+
+
+def test_a_0_1_0_ipam_result_is_converted_like_libcni() -> None:
+    """kubenet's network is cniVersion 0.1.0, so host-local answers with ip4/ip6."""
+    from infranotes.cni.types import result_from_json
+
+    r = result_from_json(
+        {
+            "cniVersion": "0.1.0",
+            "ip4": {
+                "ip": "10.244.1.2/24",
+                "gateway": "10.244.1.1",
+                "routes": [{"dst": "0.0.0.0/0"}],
+            },
+            "ip6": {"ip": "fd00::2/64", "routes": [{"dst": "::/0", "gw": "fd00::1"}]},
+            "dns": {},
+        }
+    )
+    assert [(str(i.address), i.gateway and str(i.gateway)) for i in r.ips] == [
+        ("10.244.1.2/24", "10.244.1.1"),
+        ("fd00::2/64", None),
+    ]
+    assert [(str(x.dst), x.gw and str(x.gw)) for x in r.routes] == [
+        ("0.0.0.0/0", None),
+        ("::/0", "fd00::1"),
+    ]

@@ -254,3 +254,33 @@ def test_hairpin_echo_fails_plain_dad_but_not_enhanced_dad(
 
     require("ip", "sysctl")
     assert dad_through_bridge(hairpin, enhanced) == state
+
+
+def test_kubenet_pod_through_our_runtime(tmp_path: Path) -> None:
+    """kubenet's two networks for one Pod (loopback on lo, bridge + host-local on eth0 from
+    the node's podCIDR), run by our runtime: with the reference plugins, and with ours for
+    bridge and host-local; the same observations, then a clean teardown."""
+    from infranotes.cni.scenes import kubenet_pod
+
+    require("ip", "nsenter", "sysctl", "ping", "iptables-save")
+    ref = kubenet_pod("reference", tmp_path / "ref")
+    assert ref["eth0"] == ["10.244.1.2/24"] and ref["cbr0"] == ["10.244.1.1/24"]
+    assert ref["routes"][0].split()[:3] == ["default", "via", "10.244.1.1"]
+    assert ref["lo"] == ["UNKNOWN", "127.0.0.1/8"] and ref["dad_transmits"] == "0"
+    assert ref["hairpin on the port"] == [True] and ref["ping gateway"] is True
+    assert ref["nat rules"] == []  # ipMasq false: kubenet masquerades by itself
+    assert ref["links after teardown"] == ["lo"]
+    assert ref["store after teardown"] == ["last_reserved_ip.0", "lock"]
+    assert kubenet_pod("ours", tmp_path / "ours") == ref
+
+
+def test_the_1_16_kubenet_range_is_refused_by_host_local(tmp_path: Path) -> None:
+    """Kubernetes issue 84541: the subnet written as the gateway address."""
+    from infranotes.cni import kubenet
+
+    c = kubenet.network_config("10.47.128.0/24")
+    c["ipam"]["ranges"] = [[kubenet.broken_1_16_range("10.47.128.0/24")]]
+    c["ipam"]["dataDir"] = str(tmp_path)
+    ref = exec_plugin(REF, "ADD", c, cid="a")
+    assert ref.rc == 1 and "Network has host bits set" in ref.doc["msg"]
+    assert exec_plugin(our_plugin("host-local"), "ADD", c, cid="a") == ref

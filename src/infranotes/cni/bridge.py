@@ -129,7 +129,7 @@ def plan_bridge(c: BridgeConf) -> list[Step]:
     steps = [
         Step(
             "host",
-            ("ip", "link", "add", "name", c.bridge, "type", "bridge", *mtu),
+            ("ip", "link", "add", "name", c.bridge, *mtu, "type", "bridge"),
             "ensureBridge: create the bridge unless it exists",
             ok_if_exists=True,
         ),
@@ -443,6 +443,8 @@ def cmd_add(a: CmdArgs) -> dict[str, Any]:
         if doc is None:
             raise CNIError(ERR_INTERNAL, "IPAM plugin returned missing IP config")
         result = gateway_routes(c, result_from_json(doc))
+        if not result.ips:
+            raise CNIError(ERR_INTERNAL, "IPAM plugin returned missing IP config")
         plan = plan_addresses(c, a.container_id, a.ifname, result)
         apply(plan, a.netns, {BRIDGE_MAC: bridge_mac})
         wait_port_up(host_veth)

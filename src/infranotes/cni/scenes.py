@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from infranotes.cni.bridge import load_conf, plan_addresses, plan_links
-from infranotes.cni.lab import BRIDGE_CONF, BridgeLab, Run, exec_plugin, our_plugin, store_files
+from infranotes.cni.lab import (
+    BRIDGE_CONF,
+    REFERENCE_DIR,
+    BridgeLab,
+    Run,
+    exec_plugin,
+    our_plugin,
+    store_files,
+)
 from infranotes.cni.types import IPConfig, Result, Route
 from infranotes.table import Table
 
@@ -377,3 +385,50 @@ def dad_through_bridge(hairpin: bool, enhanced_dad: bool) -> str:
                 return "ok"
             time.sleep(0.1)
     return state
+
+
+def kubenet_pod(which: str, data: Path, pod_cidr: str = "10.244.1.0/24") -> dict[str, Any]:
+    """One Pod set up the way kubenet did (:mod:`infranotes.cni.kubenet`), through our
+    runtime, with the reference plugins (``which="reference"``) or ours for bridge and
+    host-local beside the reference loopback. Returns what a reader would check, then
+    tears the Pod down."""
+    import tempfile
+
+    from infranotes.cni import kubenet
+    from infranotes.lab.netns import NetNS
+
+    conf = kubenet.network_config(pod_cidr)
+    conf["ipam"]["dataDir"] = str(data / "networks")  # kubenet used /var/lib/cni/networks
+    seen: dict[str, Any] = {}
+    with (
+        NetNS("kubenode") as node,
+        NetNS("kubepod") as pod,
+        tempfile.TemporaryDirectory(prefix="cnipath-") as tmp,
+    ):
+        path = Path(tmp)
+        for name in kubenet.REQUIRED_PLUGINS:
+            ours = which == "ours" and name != "loopback"
+            (path / name).symlink_to(our_plugin(name) if ours else REFERENCE_DIR / name)
+        netns = f"/var/run/netns/{pod.name}"
+        with node.entered():
+            res = kubenet.setup_pod(netns, "kubenet-pod", conf, str(path), data / "results")
+        seen["result"] = normalized(Run(0, json.dumps(res.network), ""))[1]
+        seen["lo"] = pod.exec(["ip", "-br", "addr", "show", "lo"]).stdout.split()[1:3]
+        seen["eth0"] = pod.exec(["ip", "-br", "-4", "addr", "show", "eth0"]).stdout.split()[2:]
+        seen["routes"] = pod.exec(["ip", "route"]).stdout.splitlines()
+        seen["dad_transmits"] = pod.exec(
+            ["sysctl", "-n", "net/ipv6/conf/default/dad_transmits"]
+        ).stdout.strip()
+        seen["cbr0"] = node.exec(["ip", "-br", "-4", "addr", "show", "cbr0"]).stdout.split()[2:]
+        ports = json.loads(node.exec(["ip", "-d", "-j", "link", "show", "master", "cbr0"]).stdout)
+        seen["hairpin on the port"] = [p["linkinfo"]["info_slave_data"]["hairpin"] for p in ports]
+        gw = str(ipaddress.ip_network(pod_cidr).network_address + 1)
+        seen["ping gateway"] = pod.exec(["ping", "-c", "1", "-W", "2", gw]).returncode == 0
+        seen["nat rules"] = [
+            r for r in node.exec(["iptables-save", "-t", "nat"]).stdout.splitlines() if "-A" in r
+        ]
+        with node.entered():
+            kubenet.teardown_pod(netns, "kubenet-pod", conf, str(path), data / "results")
+        seen["links after teardown"] = pod.exec(["ip", "-br", "link"]).stdout.split()[:1]
+        seen["store after teardown"] = sorted(store_files(data / "networks", "kubenet"))
+    return seen
