@@ -1,12 +1,16 @@
 """The ``infranotes-bridge`` plugin: the reference ``bridge`` cmdAdd as an explicit plan.
 
-``plan_links`` and ``plan_addresses`` list the steps of ``plugins/main/bridge/bridge.go``
-``cmdAdd`` in its order — ensure the bridge (and its MTU), create the veth pair, move one end
-into the container's netns and rename it, attach the other to the bridge (hairpin), run the
-IPAM plugin, put addresses and routes in the container, the gateway address on the bridge
-(``isGateway``), ``ip_forward``, and the ``ipMasq`` chain — as ``ip``/``nsenter``/``iptables``
-commands, so they can be shown before they run. ``apply`` runs them; DEL and CHECK follow the
-reference's ``cmdDel`` and ``cmdCheck``.
+``plan_bridge``, ``plan_veth`` and ``plan_addresses`` list the steps of
+``plugins/main/bridge/bridge.go`` ``cmdAdd`` in its order — ensure the bridge (its MTU,
+``accept_ra`` off), create the veth pair, move one end into the container's netns and rename
+it, attach the other to the bridge (hairpin), run the IPAM plugin, then in the container the
+DAD and ``arp_notify`` sysctls and ``ConfigureIface`` (addresses, link up — which is when the
+kernel sends the gratuitous ARP —, ``SettleAddresses``, routes), and on the host the gateway
+address on the bridge (``isGateway``) with its MAC pinned, ``ip_forward`` and the ``ipMasq``
+chain — as ``ip``/``nsenter``/``sysctl``/``iptables`` commands, so they can be shown before
+they run. ``apply`` runs them; cmdAdd then waits for the bridge port to be up and reads the
+MACs back. DEL and CHECK follow the reference's ``cmdDel`` and ``cmdCheck``. Reference:
+Debian's containernetworking-plugins 1.1.1, compared in tests/oracles/test_cni_oracle.py.
 """
 
 from __future__ import annotations
