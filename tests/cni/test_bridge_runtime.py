@@ -34,29 +34,26 @@ def test_chain_name_and_comment_match_the_reference() -> None:
 def test_plan_in_cmdadd_order() -> None:
     c = load_conf(dict(BRIDGE_CONF, mtu=1400, hairpinMode=True))
     links = plan_links(c, "/var/run/netns/pod", "eth0", "veth0a1b2c3d")
-    assert [s.where for s in links] == [
-        "host",
-        "host",
-        "host",
-        "host",
-        "container",
-        "container",
-        "host",
-        "host",
-        "host",
-    ]
-    assert links[0].argv == ("ip", "link", "add", "name", "cnibr0", "type", "bridge", "mtu", "1400")
-    assert links[4].argv == ("ip", "link", "set", "tmp0a1b2c3d", "name", "eth0")
+    # the bridge (add, accept_ra, up), the pair, the rename; the container end stays down
+    # until ConfigureIface has given it its addresses
+    assert [s.where for s in links] == ["host"] * 5 + ["container"] + ["host"] * 3
+    assert links[0].argv == ("ip", "link", "add", "name", "cnibr0", "mtu", "1400", "type", "bridge")
+    assert links[1].argv[-1] == "net/ipv6/conf/cnibr0/accept_ra=0" and links[1].ignore_errors
+    assert links[5].argv == ("ip", "link", "set", "tmp0a1b2c3d", "name", "eth0")
     assert "hairpin" in links[7].argv and links[7].argv[-1] == "on"
     result = Result(
         (IPConfig(ipaddress.ip_interface("10.22.1.2/24"), ipaddress.ip_address("10.22.1.1")),),
         (Route(ipaddress.ip_network("0.0.0.0/0")),),
     )
     addrs = [" ".join(s.argv) for s in plan_addresses(c, "pod-a", "eth0", result)]
-    assert addrs[:4] == [
+    assert addrs[:8] == [
+        "sysctl -q -w net/ipv6/conf/eth0/accept_dad=0",
+        "sysctl -q -w net/ipv4/conf/eth0/arp_notify=1",
         "ip addr add 10.22.1.2/24 dev eth0",
+        "ip link set eth0 up",
         "ip route add default via 10.22.1.1 dev eth0",
         "ip addr add 10.22.1.1/24 dev cnibr0",
+        "ip link set cnibr0 address $BRIDGE_MAC",
         "sysctl -q -w net.ipv4.ip_forward=1",
     ]
     assert addrs[-1].startswith(
@@ -164,4 +161,30 @@ def test_plan_table_lists_ipam_between_links_and_addresses() -> None:
 
     rows = scenes.plan_table().rows
     assert rows[9] == ("", "exec host-local ADD (CNI_PATH)", "run IPAM with the same config")
-    assert len(rows) == 18
+    assert len(rows) == 22
+
+
+def test_a_0_1_0_ipam_result_is_converted_like_libcni() -> None:
+    """kubenet's network is cniVersion 0.1.0, so host-local answers with ip4/ip6."""
+    from infranotes.cni.types import result_from_json
+
+    r = result_from_json(
+        {
+            "cniVersion": "0.1.0",
+            "ip4": {
+                "ip": "10.244.1.2/24",
+                "gateway": "10.244.1.1",
+                "routes": [{"dst": "0.0.0.0/0"}],
+            },
+            "ip6": {"ip": "fd00::2/64", "routes": [{"dst": "::/0", "gw": "fd00::1"}]},
+            "dns": {},
+        }
+    )
+    assert [(str(i.address), i.gateway and str(i.gateway)) for i in r.ips] == [
+        ("10.244.1.2/24", "10.244.1.1"),
+        ("fd00::2/64", None),
+    ]
+    assert [(str(x.dst), x.gw and str(x.gw)) for x in r.routes] == [
+        ("0.0.0.0/0", None),
+        ("::/0", "fd00::1"),
+    ]

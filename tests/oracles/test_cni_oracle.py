@@ -201,3 +201,86 @@ def test_random_range_sets_against_the_reference(sets: list, steps: list) -> Non
             else:
                 assert ours == seen, (sets, steps)
         assert store_files(data / "ours", "net") == store_files(data / "ref", "net")
+
+
+def test_bridge_kernel_details_against_the_reference(tmp_path: Path) -> None:
+    """IPv6 DAD, arp_notify and the bridge MAC, observation by observation, for four Pods:
+    plain, enabledad, hairpinMode, and one on a bridge without a gateway address. The
+    container's accept_dad/enhanced_dad/arp_notify, the gratuitous ARPs captured in the
+    node namespace, the result's MACs against the live links, the bridge MAC before and
+    after its first veth, and accept_ra on the bridge."""
+    from infranotes.cni.scenes import observe_kernel_details
+
+    require("ip", "nsenter", "sysctl")
+    ours = observe_kernel_details("ours", tmp_path / "ours")
+    ref = observe_kernel_details("reference", tmp_path / "ref")
+    dad = "accept_dad, enhanced_dad, arp_notify"
+    assert ref[f"plain: {dad}"] == ["0", "0", "1"]  # DAD off, arp_notify on
+    assert ref[f"hairpin: {dad}"] == ["0", "0", "1"]  # off whatever the hairpin mode
+    assert ref[f"enabledad: {dad}"] == ["1", "1", "1"]  # DAD on, with the nonce
+    # one gratuitous ARP per Pod address, built by the kernel (target MAC zero)
+    assert ref["gratuitous ARPs"] == [
+        (ip, "00:00:00:00:00:00") for ip in ("10.23.1.2", "10.23.1.3", "10.23.1.4", "10.23.2.2")
+    ]
+    mac = "bridge MAC kept / became the veth's / set explicitly"
+    assert ref[f"plain: {mac}"] == [True, False, True]  # ensureAddr pinned the old MAC
+    assert ref[f"l2 bridge: {mac}"] == [False, True, False]  # the port's MAC, reported
+    assert all(all(v) for k, v in ref.items() if k.endswith("live ones"))
+    assert ref["bridge accept_ra"] == "0"
+    # SettleAddresses: with enabledad the ADD returns only once DAD has finished
+    assert all(v == [] for k, v in ref.items() if k.endswith("tentative after ADD"))
+    assert ours == ref
+
+
+@pytest.mark.parametrize("arp_notify", [True, False])
+def test_the_kernel_sends_the_gratuitous_arp_only_with_arp_notify(arp_notify: bool) -> None:
+    """No plugin: a veth whose address is there before the link comes up."""
+    from infranotes.cni.scenes import garp_on_link_up
+
+    require("ip", "sysctl")
+    expected = [("10.25.0.2", "00:00:00:00:00:00")] if arp_notify else []
+    assert garp_on_link_up(arp_notify) == expected
+
+
+@pytest.mark.parametrize(
+    ("hairpin", "enhanced", "state"),
+    [(False, False, "ok"), (True, False, "dadfailed"), (True, True, "ok")],
+)
+def test_hairpin_echo_fails_plain_dad_but_not_enhanced_dad(
+    hairpin: bool, enhanced: bool, state: str
+) -> None:
+    """Why the bridge plugin turns DAD off (bridge.go, and Kubernetes issue 32291)."""
+    from infranotes.cni.scenes import dad_through_bridge
+
+    require("ip", "sysctl")
+    assert dad_through_bridge(hairpin, enhanced) == state
+
+
+def test_kubenet_pod_through_our_runtime(tmp_path: Path) -> None:
+    """kubenet's two networks for one Pod (loopback on lo, bridge + host-local on eth0 from
+    the node's podCIDR), run by our runtime: with the reference plugins, and with ours for
+    bridge and host-local; the same observations, then a clean teardown."""
+    from infranotes.cni.scenes import kubenet_pod
+
+    require("ip", "nsenter", "sysctl", "ping", "iptables-save")
+    ref = kubenet_pod("reference", tmp_path / "ref")
+    assert ref["eth0"] == ["10.244.1.2/24"] and ref["cbr0"] == ["10.244.1.1/24"]
+    assert ref["routes"][0].split()[:3] == ["default", "via", "10.244.1.1"]
+    assert ref["lo"] == ["UNKNOWN", "127.0.0.1/8"] and ref["dad_transmits"] == "0"
+    assert ref["hairpin on the port"] == [True] and ref["ping gateway"] is True
+    assert ref["nat rules"] == []  # ipMasq false: kubenet masquerades by itself
+    assert ref["links after teardown"] == ["lo"]
+    assert ref["store after teardown"] == ["last_reserved_ip.0", "lock"]
+    assert kubenet_pod("ours", tmp_path / "ours") == ref
+
+
+def test_the_1_16_kubenet_range_is_refused_by_host_local(tmp_path: Path) -> None:
+    """Kubernetes issue 84541: the subnet written as the gateway address."""
+    from infranotes.cni import kubenet
+
+    c = kubenet.network_config("10.47.128.0/24")
+    c["ipam"]["ranges"] = [[kubenet.broken_1_16_range("10.47.128.0/24")]]
+    c["ipam"]["dataDir"] = str(tmp_path)
+    ref = exec_plugin(REF, "ADD", c, cid="a")
+    assert ref.rc == 1 and "Network has host bits set" in ref.doc["msg"]
+    assert exec_plugin(our_plugin("host-local"), "ADD", c, cid="a") == ref

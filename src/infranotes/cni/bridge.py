@@ -1,12 +1,16 @@
 """The ``infranotes-bridge`` plugin: the reference ``bridge`` cmdAdd as an explicit plan.
 
-``plan_links`` and ``plan_addresses`` list the steps of ``plugins/main/bridge/bridge.go``
-``cmdAdd`` in its order — ensure the bridge (and its MTU), create the veth pair, move one end
-into the container's netns and rename it, attach the other to the bridge (hairpin), run the
-IPAM plugin, put addresses and routes in the container, the gateway address on the bridge
-(``isGateway``), ``ip_forward``, and the ``ipMasq`` chain — as ``ip``/``nsenter``/``iptables``
-commands, so they can be shown before they run. ``apply`` runs them; DEL and CHECK follow the
-reference's ``cmdDel`` and ``cmdCheck``.
+``plan_bridge``, ``plan_veth`` and ``plan_addresses`` list the steps of
+``plugins/main/bridge/bridge.go`` ``cmdAdd`` in its order — ensure the bridge (its MTU,
+``accept_ra`` off), create the veth pair, move one end into the container's netns and rename
+it, attach the other to the bridge (hairpin), run the IPAM plugin, then in the container the
+DAD and ``arp_notify`` sysctls and ``ConfigureIface`` (addresses, link up — which is when the
+kernel sends the gratuitous ARP —, ``SettleAddresses``, routes), and on the host the gateway
+address on the bridge (``isGateway``) with its MAC pinned, ``ip_forward`` and the ``ipMasq``
+chain — as ``ip``/``nsenter``/``sysctl``/``iptables`` commands, so they can be shown before
+they run. ``apply`` runs them; cmdAdd then waits for the bridge port to be up and reads the
+MACs back. DEL and CHECK follow the reference's ``cmdDel`` and ``cmdCheck``. Reference:
+Debian's containernetworking-plugins 1.1.1, compared in tests/oracles/test_cni_oracle.py.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import os
 import secrets
 import subprocess
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +41,10 @@ from infranotes.cni.types import (
 )
 
 DEFAULT_BRIDGE = "cni0"
+# Filled in by apply(): the bridge's MAC as read right after ensureBridge (bridge.go keeps
+# that ``*netlink.Bridge`` and ensureAddr sets its stale HardwareAddr back on the bridge).
+BRIDGE_MAC = "$BRIDGE_MAC"
+PORT_RETRIES_MS = (0, 50, 500, 1000, 1000)  # cmdAdd: "check bridge port state"
 MAX_CHAIN = 28  # iptables chain names: utils.MaxChainLength
 
 
@@ -52,6 +61,7 @@ class BridgeConf:
     ip_masq: bool = False
     hairpin_mode: bool = False
     promisc_mode: bool = False
+    enable_dad: bool = False
     ipam_type: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -68,6 +78,7 @@ def load_conf(conf: dict[str, Any]) -> BridgeConf:
         ip_masq=bool(conf.get("ipMasq")),
         hairpin_mode=bool(conf.get("hairpinMode")),
         promisc_mode=bool(conf.get("promiscMode")),
+        enable_dad=bool(conf.get("enabledad")),
         ipam_type=str(ipam.get("type") or ""),
         raw=conf,
     )
@@ -97,6 +108,8 @@ class Step:
     argv: tuple[str, ...]
     why: str
     ok_if_exists: bool = False
+    ignore_errors: bool = False  # the reference discards the error (``_, _ = sysctl.Sysctl``)
+    settle_s: float = 0  # poll this ``ip -j addr show`` until no address is tentative
 
     def command(self, netns: str) -> list[str]:
         return (
@@ -111,20 +124,39 @@ class Step:
 
 def plan_links(c: BridgeConf, netns: str, ifname: str, host_veth: str) -> list[Step]:
     """cmdAdd up to IPAM: the bridge, the veth pair, its two ends."""
-    tmp = "tmp" + host_veth[4:]
+    return [*plan_bridge(c), *plan_veth(c, netns, ifname, host_veth)]
+
+
+def plan_bridge(c: BridgeConf) -> list[Step]:
+    """ensureBridge: create it (or find it), promiscMode, accept_ra off, up."""
     mtu = ("mtu", str(c.mtu)) if c.mtu else ()
     steps = [
         Step(
             "host",
-            ("ip", "link", "add", "name", c.bridge, "type", "bridge", *mtu),
+            ("ip", "link", "add", "name", c.bridge, *mtu, "type", "bridge"),
             "ensureBridge: create the bridge unless it exists",
             ok_if_exists=True,
         ),
-        Step("host", ("ip", "link", "set", c.bridge, "up"), "ensureBridge: bring it up"),
     ]
     if c.promisc_mode:
         steps.append(Step("host", ("ip", "link", "set", c.bridge, "promisc", "on"), "promiscMode"))
     steps += [
+        Step(
+            "host",
+            ("sysctl", "-q", "-w", f"net/ipv6/conf/{c.bridge}/accept_ra=0"),
+            "ensureBridge: no router advertisements; the plugin owns this interface's routes",
+            ignore_errors=True,
+        ),
+        Step("host", ("ip", "link", "set", c.bridge, "up"), "ensureBridge: bring it up"),
+    ]
+    return steps
+
+
+def plan_veth(c: BridgeConf, netns: str, ifname: str, host_veth: str) -> list[Step]:
+    """setupVeth: the pair, one end renamed in the container, the other on the bridge."""
+    tmp = "tmp" + host_veth[4:]
+    mtu = ("mtu", str(c.mtu)) if c.mtu else ()
+    steps = [
         Step(
             "host",
             ("ip", "link", "add", host_veth, *mtu, "type", "veth", "peer", "name", tmp, *mtu),
@@ -140,7 +172,6 @@ def plan_links(c: BridgeConf, netns: str, ifname: str, host_veth: str) -> list[S
             ("ip", "link", "set", tmp, "name", ifname),
             f"setupVeth: rename it {ifname} (CNI_IFNAME)",
         ),
-        Step("container", ("ip", "link", "set", ifname, "up"), "setupVeth: bring it up"),
         Step(
             "host",
             ("ip", "link", "set", host_veth, "master", c.bridge),
@@ -177,9 +208,36 @@ def gateway_routes(c: BridgeConf, result: Result) -> Result:
     return Result(result.ips, tuple(routes), result.interfaces, result.dns)
 
 
+def plan_iface_sysctls(c: BridgeConf, ifname: str) -> list[Step]:
+    """What cmdAdd sets in the container just before ConfigureIface (errors ignored, as the
+    reference does: a kernel without IPv6 has no such files).
+
+    IPv6 duplicate address detection is off unless ``enabledad``: with hairpin mode (or a
+    promiscuous bridge) the bridge sends the container's own neighbour solicitations back
+    to it, and plain DAD takes its own echo for another host owning the address. Enhanced
+    DAD (RFC 7527) puts a nonce in the probe so the kernel can recognise its own echo.
+    ``arp_notify`` makes the kernel announce the container's IPv4 addresses with a
+    gratuitous ARP when the link comes up, so neighbours replace a cached MAC for an
+    address that a previous Pod had."""
+    v6 = f"net/ipv6/conf/{ifname}"
+    if c.enable_dad:
+        dad = [
+            (f"{v6}/enhanced_dad=1", "enabledad: DAD probes carry a nonce (RFC 7527)"),
+            (f"{v6}/accept_dad=1", "enabledad: run duplicate address detection"),
+        ]
+    else:
+        dad = [(f"{v6}/accept_dad=0", "no IPv6 DAD: hairpin would echo its probes back")]
+    notify = [(f"net/ipv4/conf/{ifname}/arp_notify=1", "gratuitous ARP when the link comes up")]
+    return [
+        Step("container", ("sysctl", "-q", "-w", kv), why, ignore_errors=True)
+        for kv, why in dad + notify
+    ]
+
+
 def plan_addresses(c: BridgeConf, cid: str, ifname: str, result: Result) -> list[Step]:
-    """cmdAdd after IPAM: ConfigureIface in the container, then the host side."""
-    steps = [
+    """cmdAdd after IPAM: the sysctls and ConfigureIface in the container, then the host
+    side. The bridge MAC step carries :data:`BRIDGE_MAC`, which ``apply`` fills in."""
+    steps = plan_iface_sysctls(c, ifname) + [
         Step(
             "container",
             ("ip", "addr", "add", str(ip.address), "dev", ifname),
@@ -187,6 +245,24 @@ def plan_addresses(c: BridgeConf, cid: str, ifname: str, result: Result) -> list
         )
         for ip in result.ips
     ]
+    steps.append(
+        Step(
+            "container",
+            ("ip", "link", "set", ifname, "up"),
+            "ConfigureIface: up only now, with its addresses: with arp_notify the kernel "
+            "announces them in a gratuitous ARP as the link comes up",
+        )
+    )
+    if any(ip.gateway is not None and ip.gateway.version == 6 for ip in result.ips):
+        steps.append(
+            Step(
+                "container",
+                ("ip", "-j", "addr", "show", "dev", ifname),
+                "SettleAddresses: with an IPv6 gateway, wait (50 ms polls, 10 s at most) "
+                "until no address is tentative, i.e. DAD, if on, has finished",
+                settle_s=10,
+            )
+        )
     for r in result.routes:
         gw = r.gw or next(
             (i.gateway for i in result.ips if i.address.version == r.dst.version and i.gateway),
@@ -212,6 +288,14 @@ def plan_addresses(c: BridgeConf, cid: str, ifname: str, result: Result) -> list
                         ("ip", "addr", "add", gw, "dev", c.bridge),
                         "isGateway: the gateway address on the bridge",
                         ok_if_exists=True,
+                    )
+                )
+                steps.append(
+                    Step(
+                        "host",
+                        ("ip", "link", "set", c.bridge, "address", BRIDGE_MAC),
+                        "ensureAddr: pin the bridge's MAC (the one read after ensureBridge), "
+                        "else it follows the lowest port MAC as Pods come and go",
                     )
                 )
         for fam in sorted({ip.address.version for ip in result.ips}):
@@ -254,11 +338,16 @@ def plan_addresses(c: BridgeConf, cid: str, ifname: str, result: Result) -> list
     return steps
 
 
-def apply(steps: Sequence[Step], netns: str) -> None:
-    """Run the steps in order; the first failure is the plugin's error."""
+def apply(steps: Sequence[Step], netns: str, values: dict[str, str] | None = None) -> None:
+    """Run the steps in order, placeholders (:data:`BRIDGE_MAC`) replaced from ``values``;
+    the first failure is the plugin's error, but for steps the reference lets fail."""
     for s in steps:
-        proc = subprocess.run(s.command(netns), capture_output=True, text=True)
-        if proc.returncode != 0:
+        argv = [(values or {}).get(a, a) for a in s.command(netns)]
+        if s.settle_s:
+            settle(argv, s.settle_s)
+            continue
+        proc = subprocess.run(argv, capture_output=True, text=True)
+        if proc.returncode != 0 and not s.ignore_errors:
             err = proc.stderr.strip()
             if s.ok_if_exists and any(
                 m in err for m in ("File exists", "already exists", "already assigned")
@@ -281,6 +370,37 @@ def _ip_json(netns: str | None, *argv: str) -> dict[str, Any]:
 
 def _mac(netns: str | None, name: str) -> str:
     return _ip_json(netns, "link", "show", "dev", name).get("address", "")
+
+
+def settle(argv: Sequence[str], timeout_s: float, interval_s: float = 0.05) -> bool:
+    """ip.SettleAddresses: poll the addresses ``argv`` lists until none is tentative or
+    dadfailed; False after ``timeout_s``. The outcome is not an error: the reference binary
+    has SettleAddresses' own message but not the "failed to settle addresses" that newer
+    plugins wrap it in, so an unsettled address does not fail its ADD."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        out = subprocess.run(list(argv), capture_output=True, text=True).stdout
+        try:
+            infos = [a for link in json.loads(out) for a in link.get("addr_info", [])]
+        except (json.JSONDecodeError, AttributeError):
+            infos = []
+        if not any(a.get("tentative") or a.get("dadfailed") for a in infos):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval_s)
+
+
+def wait_port_up(host_veth: str, retries_ms: Sequence[int] = PORT_RETRIES_MS) -> None:
+    """cmdAdd's "check bridge port state": the host veth's operstate must become UP,
+    polled after 0, 50, 500, 1000 and 1000 ms."""
+    state = ""
+    for ms in retries_ms:
+        time.sleep(ms / 1000)
+        state = _ip_json(None, "link", "show", "dev", host_veth).get("operstate", "")
+        if state == "UP":
+            return
+    raise CNIError(ERR_INTERNAL, f"bridge port in error state: {state.lower()}")
 
 
 def exec_ipam(a: CmdArgs, ipam_type: str, command: str) -> dict[str, Any] | None:
@@ -319,16 +439,24 @@ def cmd_add(a: CmdArgs) -> dict[str, Any]:
     ipam_added = False
     result: Result | None = None
     try:
-        apply(plan_links(c, a.netns, a.ifname, host_veth), a.netns)
+        apply(plan_bridge(c), a.netns)
+        bridge_mac = _mac(None, c.bridge)  # before any veth joins: see BRIDGE_MAC
+        apply(plan_veth(c, a.netns, a.ifname, host_veth), a.netns)
         doc = exec_ipam(a, c.ipam_type, "ADD")
         ipam_added = True
         if doc is None:
             raise CNIError(ERR_INTERNAL, "IPAM plugin returned missing IP config")
         result = gateway_routes(c, result_from_json(doc))
-        apply(plan_addresses(c, a.container_id, a.ifname, result), a.netns)
+        if not result.ips:
+            raise CNIError(ERR_INTERNAL, "IPAM plugin returned missing IP config")
+        plan = plan_addresses(c, a.container_id, a.ifname, result)
+        apply(plan, a.netns, {BRIDGE_MAC: bridge_mac})
+        wait_port_up(host_veth)
     except BaseException:
         _undo_add(a, c, host_veth, ipam_added, result)
         raise
+    # Read the MACs now, as the reference re-reads them at the end: the host veth's "may
+    # change", and the bridge's changes when the first veth joins unless ensureAddr pinned it.
     ifaces = (
         Interface(c.bridge, _mac(None, c.bridge)),
         Interface(host_veth, _mac(None, host_veth)),

@@ -560,7 +560,17 @@ class Result:
 
 
 def result_from_json(doc: dict[str, Any]) -> Result:
-    """A 0.3.0+ result (what an IPAM plugin printed) back into the model."""
+    """A result (what an IPAM plugin printed) back into the model: 0.3.0 and later as they
+    are, 0.1.0/0.2.0 (``ip4``/``ip6``) converted as libcni's ``NewResultFromResult`` does
+    (types/100 ``convertFrom020``: one address per family, no interface index, their
+    routes appended v4 first)."""
+    if "ips" not in doc and ("ip4" in doc or "ip6" in doc):
+        fams = [doc[k] for k in ("ip4", "ip6") if isinstance(doc.get(k), dict)]
+        doc = {
+            "ips": [{"address": f["ip"], "gateway": f.get("gateway")} for f in fams],
+            "routes": [r for f in fams for r in f.get("routes") or ()],
+            "dns": doc.get("dns"),
+        }
     ips = tuple(
         IPConfig(
             ipaddress.ip_interface(i["address"]),

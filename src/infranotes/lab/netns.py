@@ -88,11 +88,16 @@ class NetNS:
         """Run ``cmd`` inside the namespace, with this namespace's /etc files mounted."""
         return run(["ip", "netns", "exec", self.name, *cmd], timeout=timeout)
 
-    @contextlib.contextmanager
-    def entered(self) -> Iterator[None]:
+    def entered(self) -> contextlib.AbstractContextManager[None]:
         """Run the ``with`` body with the calling thread inside the namespace."""
+        return NetNS.entered_by_name(self.name)
+
+    @staticmethod
+    @contextlib.contextmanager
+    def entered_by_name(name: str) -> Iterator[None]:
+        """Like :meth:`entered`, for any named namespace (``ip netns add NAME``)."""
         home = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
-        target = os.open(f"/run/netns/{self.name}", os.O_RDONLY)
+        target = os.open(f"/run/netns/{name}", os.O_RDONLY)
         try:
             _setns(target)
             try:
