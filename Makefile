@@ -22,13 +22,14 @@ APT_NO_RECOMMENDS := ceph-mon ceph-osd ceph-mgr ceph-common mariadb-server postg
 JB := $(BIN)/jupyter-book
 JOBS ?= 2
 
-.PHONY: help venv system-deps book test lint serve lab execute clean
+.PHONY: help venv system-deps book book-zh i18n-update test lint serve lab execute clean
 # Pyodide for the "Try it on your own input" panels, at the version package-lock.json pins;
 # the book's extension (_ext/infranotes_tryit.py) copies the files it needs into the site.
 NODE_STAMP := node_modules/.package-lock.json
 
 help:
-	@echo "make book     build the site into _build/html"
+	@echo "make book     build the site into _build/html (English) and _build/html/zh (Chinese)"
+	@echo "make i18n-update  after an English change: merge it into locales/zh_CN/LC_MESSAGES/*.po"
 	@echo "make test     lint, unit, fuzz, oracle, notebook (nbval) and site tests"
 	@echo "make serve    serve _build/html on http://127.0.0.1:8000"
 	@echo "make lab      JupyterLab on the notebooks, with infranotes importable"
@@ -78,8 +79,19 @@ $(NODE_STAMP): package.json package-lock.json
 	  else echo "npm not found: the try-it panels need Node.js's npm (apt-get install npm)"; exit 1; fi; }
 	npm ci --no-audit --no-fund --loglevel=error
 
+# Both editions read the outputs stored in the notebooks (nothing is executed). The Chinese one
+# is Sphinx i18n on the same sources with the configuration JB computes (tools/i18n.py).
 book: $(STAMP) $(NODE_STAMP)
 	$(JB) build . --all -W -n --keep-going
+	$(BIN)/python tools/i18n.py html
+
+book-zh: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/i18n.py html
+
+# Regenerates the message catalogs and merges them into the .po files: a changed English
+# paragraph becomes a fuzzy entry with its old translation, a new one an empty entry.
+i18n-update: $(STAMP)
+	$(BIN)/python tools/i18n.py update
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

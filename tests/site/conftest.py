@@ -6,13 +6,17 @@ The site tests live in one module on purpose: `make test` distributes files over
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
+import os
 import shutil
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,18 +63,49 @@ def toc_pages() -> list[str]:
     return [str(Path(f).with_suffix(".html")) for f in files]
 
 
+#: One id for the whole pytest run, shared by its xdist workers (each has its own session).
+RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+
+
+@contextmanager
+def _locked(name: str) -> Iterator[bool]:
+    """Serialise one build step across xdist workers; yields True if this run already did it.
+
+    test_site.py and test_zh_site.py may land on different workers (--dist loadfile), and two
+    builds writing the same _build/html would race; the second worker waits, then reuses.
+    """
+    (ROOT / "_build").mkdir(exist_ok=True)
+    stamp = ROOT / "_build" / f".{name}.run"
+    with open(ROOT / "_build" / f".{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = stamp.exists() and stamp.read_text() == RUN_ID
+        yield done
+        if not done:
+            stamp.write_text(RUN_ID)
+
+
+def _run(cmd: list[str]) -> None:
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
 @pytest.fixture(scope="session")
 def built() -> Path:
     """Build the whole book with warnings as errors (re-reading every page, so none hide)."""
     jb = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run(
-        [str(jb), "build", str(ROOT), "--all", "-W", "-n", "--keep-going"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    with _locked("build-en") as done:
+        if not done:
+            _run([str(jb), "build", str(ROOT), "--all", "-W", "-n", "--keep-going"])
     return HTML
+
+
+@pytest.fixture(scope="session")
+def built_zh(built: Path) -> Path:
+    """The Chinese edition into _build/html/zh, as `make book` builds it (tools/i18n.py)."""
+    with _locked("build-zh") as done:
+        if not done:
+            _run([sys.executable, str(ROOT / "tools" / "i18n.py"), "html"])
+    return HTML / "zh"
 
 
 @pytest.fixture(scope="session")

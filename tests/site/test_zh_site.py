@@ -1,0 +1,100 @@
+"""The Chinese edition (_build/html/zh/, issue 20) as a reader meets it, in Chromium.
+
+Every page of the toc: lang="zh-CN", nothing from another host, no failed request or console
+error, no wider than a 390 px phone, and the link to the other edition leads to the same page
+in English and back. Sphinx's Chinese search (jieba, with the book's terms from
+locales/terms.tsv) finds each term on the pages whose translation uses it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlparse
+
+import pytest
+
+from .conftest import PHONE, toc_pages
+
+pytestmark = pytest.mark.site
+
+PAGES = toc_pages()
+#: Search term -> pages that must be among its results (translated pages that use the term).
+SEARCHES = {
+    "时区": ["book/glossary.html", "book/incidents.html"],
+    "搜索域": ["book/glossary.html", "book/incidents.html"],
+    "降级": ["book/glossary.html"],
+    "连接跟踪": ["book/glossary.html", "book/incidents.html"],
+    "归置组": ["book/glossary.html", "book/incidents.html"],
+    "存根解析器": ["book/glossary.html"],
+    "事务性": ["book/glossary.html"],
+    "截止时间": ["book/glossary.html"],
+    "实时时钟": ["book/glossary.html"],
+    "参考文献": ["book/references.html"],
+}
+
+
+def switch_href(html: Path) -> str:
+    from bs4 import BeautifulSoup
+
+    a = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select("a.edition-switch")
+    assert len(a) == 1, f"{html}: {len(a)} edition links"
+    return a[0]["href"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_switch_links_resolve_both_ways_on_disk(built_zh: Path, page: str) -> None:
+    """Relative links, so they work from file:// too: zh page -> English page -> zh page."""
+    en = built_zh.parent / page
+    zh = built_zh / page
+    to_en = (zh.parent / switch_href(zh)).resolve()
+    to_zh = (en.parent / switch_href(en)).resolve()
+    assert to_en == en.resolve() and to_zh == zh.resolve()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_zh_page_renders_on_a_phone(server: str, built_zh: Path, browser, page: str) -> None:
+    """lang="zh-CN", on-host only, no error, no overflow at 390 px, and the switch round trip."""
+    ctx = browser.new_context(viewport={"width": PHONE, "height": 800})
+    tab = ctx.new_page()
+    off_host, errors, failed = [], [], []
+    tab.on(
+        "request",
+        lambda r: (
+            urlparse(r.url).hostname not in ("127.0.0.1", None)
+            and r.url.startswith("http")
+            and off_host.append(r.url)
+        ),
+    )
+    tab.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.on("requestfailed", lambda r: failed.append(r.url))
+    tab.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    tab.goto(f"{server}/zh/{page}", wait_until="load")
+    lang = tab.evaluate("document.documentElement.lang")
+    title = tab.locator("article h1").first.inner_text()
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    tab.locator("a.edition-switch").click()
+    tab.wait_for_url(f"{server}/{page}")
+    en_lang = tab.evaluate("document.documentElement.lang")
+    tab.locator("a.edition-switch").click()
+    tab.wait_for_url(f"{server}/zh/{page}")
+    ctx.close()
+    assert lang == "zh-CN" and en_lang == "en"
+    assert title.strip()
+    assert width <= PHONE, f"page is {width} px wide on a {PHONE} px screen"
+    assert off_host == [] and errors == [] and failed == []
+
+
+@pytest.mark.parametrize("term", sorted(SEARCHES))
+def test_chinese_search_finds_the_term(server: str, built_zh: Path, browser, term: str) -> None:
+    ctx = browser.new_context()
+    tab = ctx.new_page()
+    tab.goto(f"{server}/zh/search.html?q={term}", wait_until="load")
+    tab.wait_for_selector("#search-results ul.search li", timeout=15000)
+    hrefs = tab.locator("#search-results ul.search li a").evaluate_all(
+        "as => as.map(a => new URL(a.href).pathname)"
+    )
+    ctx.close()
+    found = {str(PurePosixPath(h).relative_to("/zh")) for h in hrefs if h.startswith("/zh/")}
+    missing = [p for p in SEARCHES[term] if p not in found]
+    assert not missing, f"{term}: {missing} not among {sorted(found)}"
