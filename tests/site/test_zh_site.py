@@ -19,18 +19,18 @@ pytestmark = pytest.mark.site
 
 PAGES = toc_pages()
 #: Search term -> pages that must be among its results (translated pages that use the term).
-G, I = "book/glossary.html", "book/incidents.html"
+GLO, INC = "book/glossary.html", "book/incidents.html"
 N1, N7 = "notebooks/01-resolv-conf-search-lists.html", "notebooks/07-ceph-pg-states.html"
 SEARCHES = {
-    "时区": [G, I],
-    "搜索域": [G, N1],
-    "降级": [G, N7],
-    "连接跟踪": [G, I],
-    "归置组": [G, I, N7],
-    "存根解析器": [G, N1],
-    "通配符": [G, I, N1],
-    "深度清洗": [I, N7],
-    "事务性": [G],
+    "时区": [GLO, INC],
+    "搜索域": [GLO, N1],
+    "降级": [GLO, N7],
+    "连接跟踪": [GLO, INC],
+    "归置组": [GLO, INC, N7],
+    "存根解析器": [GLO, N1],
+    "通配符": [GLO, INC, N1],
+    "深度清洗": [INC, N7],
+    "事务性": [GLO],
     "参考文献": ["book/references.html"],
 }
 
