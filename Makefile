@@ -22,7 +22,7 @@ APT_NO_RECOMMENDS := ceph-mon ceph-osd ceph-mgr ceph-common mariadb-server postg
 JB := $(BIN)/jupyter-book
 JOBS ?= 2
 
-.PHONY: help venv system-deps book book-zh i18n-update test lint serve lab execute clean
+.PHONY: help venv system-deps book book-zh i18n-update i18n-status test lint serve lab execute clean
 # Pyodide for the "Try it on your own input" panels, at the version package-lock.json pins;
 # the book's extension (_ext/infranotes_tryit.py) copies the files it needs into the site.
 NODE_STAMP := node_modules/.package-lock.json
@@ -92,6 +92,9 @@ book-zh: $(STAMP) $(NODE_STAMP)
 # paragraph becomes a fuzzy entry with its old translation, a new one an empty entry.
 i18n-update: $(STAMP)
 	$(BIN)/python tools/i18n.py update
+
+i18n-status: $(STAMP)
+	$(BIN)/python tools/i18n.py status
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

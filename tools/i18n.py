@@ -10,6 +10,7 @@ _build/, so no hand-kept conf.py lives in git. Run from the repository root:
     python tools/i18n.py gettext [DIR]      # .pot catalogs (default _build/gettext)
     python tools/i18n.py update             # gettext + sphinx-intl update -> locales/zh_CN
     python tools/i18n.py html               # the Chinese edition -> _build/html/zh
+    python tools/i18n.py status             # per catalog: messages, untranslated, fuzzy
 """
 
 from __future__ import annotations
@@ -167,6 +168,22 @@ def update() -> None:
     print(f"dropped {dropped} obsolete entries; translate the empty and fuzzy ones")
 
 
+def status() -> list[str]:
+    """One line per catalog: what a translator has left to do there."""
+    import polib
+
+    lines = []
+    for path in sorted((LOCALES / LOCALE / "LC_MESSAGES").glob("**/*.po")):
+        po = polib.pofile(str(path), wrapwidth=0)
+        live = [e for e in po if not e.obsolete]
+        lines.append(
+            f"{path.relative_to(LOCALES / LOCALE / 'LC_MESSAGES').with_suffix('')}: "
+            f"{len(live)} messages, {len(po.untranslated_entries())} untranslated, "
+            f"{len(po.fuzzy_entries())} fuzzy, {len(po.obsolete_entries())} obsolete"
+        )
+    return lines
+
+
 def html(out: Path) -> None:
     """The Chinese edition, from the stored notebook outputs (execute_notebooks: off)."""
     extra = ["-q", "-E", "-W", "-n", "--keep-going"]
@@ -184,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("update")
     h = sub.add_parser("html")
     h.add_argument("out", nargs="?", type=Path, default=ZH_HTML)
+    sub.add_parser("status")
     args = parser.parse_args(argv)
     if args.cmd == "conf":
         print(write_conf())
@@ -191,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         gettext(args.out)
     elif args.cmd == "update":
         update()
+        print("\n".join(status()))
+    elif args.cmd == "status":
+        print("\n".join(status()))
     else:
         html(args.out)
     return 0
