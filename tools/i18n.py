@@ -42,7 +42,10 @@ ZH_OVERRIDES = {
 
 
 def read_terms(path: Path = TERMS) -> list[tuple[str, str]]:
-    """(English, Chinese) pairs from locales/terms.tsv; # lines and the header are skipped."""
+    """(English, Chinese) pairs from locales/terms.tsv; # lines and the header are skipped.
+
+    The Chinese may list alternatives by field, separated by "|" (pool: 存储池|地址池).
+    """
     pairs = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -107,7 +110,8 @@ def write_conf() -> Path:
     conf = CONF_DIR / "conf.py"
     _write_atomic(conf, "\n".join(lines) + "\n")
     # jieba's user dictionary format: one word per line, with a frequency that makes it win.
-    words = sorted({zh for _, zh in read_terms() if len(zh) > 1 and " " not in zh})
+    alts = {w for _, zh in read_terms() for w in zh.split("|")}
+    words = sorted(w for w in alts if len(w) > 1 and " " not in w)
     _write_atomic(CONF_DIR / "jieba-terms.txt", "".join(f"{w} 100000\n" for w in words))
     return conf
 

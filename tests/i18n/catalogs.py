@@ -151,6 +151,7 @@ def missing_terms(msgid: str, msgstr: str, terms: list[tuple[str, str]]) -> list
         pattern = re.compile(rf"(?<![\w-]){re.escape(en)}(?:s|es)?(?![\w-])", re.I)
         if pattern.search(text):
             text = pattern.sub(" ", text)
-            if zh not in msgstr and not re.search(re.escape(en), msgstr, re.I):
+            kept = re.search(re.escape(en), msgstr, re.I)
+            if not any(alt in msgstr for alt in zh.split("|")) and not kept:
                 missing.append(f"{en} -> {zh}")
     return missing
