@@ -84,7 +84,9 @@ ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
 #: Inline code, any number of backticks (CommonMark code spans).
 CODE = re.compile(r"(`+)(.+?)\1")
 URL = re.compile(r"https?://[^\s)\]>\"']+")
-NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,:]\d+)*(?![\w])")
+#: A number not inside a word (v1.30, IPv6, x86 are not numbers); atomic, so "99.9th" is 99.9
+#: and never 99, and a suffix ("95th", "4.6k", "24-hour") does not hide it.
+NUMBER = re.compile(r"(?<![\w.])(?>\d+(?:[.,:]\d+)*)")
 #: Roles whose visible text a translation may change: only their target must stay.
 TEXT_ROLES = {"term", "doc", "ref", "numref"}
 

@@ -20,17 +20,21 @@ pytestmark = pytest.mark.site
 PAGES = toc_pages()
 #: Search term -> pages that must be among its results (translated pages that use the term).
 GLO, INC = "book/glossary.html", "book/incidents.html"
-N1, N7 = "notebooks/01-resolv-conf-search-lists.html", "notebooks/07-ceph-pg-states.html"
+N1, N2 = "notebooks/01-resolv-conf-search-lists.html", "notebooks/02-kubernetes-dns-records.html"
+N3 = "notebooks/03-netfilter-iptables-tracer.html"
+N6 = "notebooks/06-linux-time-and-container-zones.html"
+N7, N10 = "notebooks/07-ceph-pg-states.html", "notebooks/10-harbor-schema-migrations.html"
 SEARCHES = {
-    "时区": [GLO, INC],
+    "时区": [GLO, INC, N6],
     "搜索域": [GLO, N1],
     "降级": [GLO, N7],
-    "连接跟踪": [GLO, INC],
+    "连接跟踪": [GLO, INC, N3],
     "归置组": [GLO, INC, N7],
     "存根解析器": [GLO, N1],
-    "通配符": [GLO, INC, N1],
+    "通配符": [GLO, INC, N1, N2],
     "深度清洗": [INC, N7],
-    "事务性": [GLO],
+    "事务性": [GLO, N10],
+    "钩子": [INC, N3],
     "参考文献": ["book/references.html"],
 }
 
