@@ -36,6 +36,9 @@ ZH_OVERRIDES = {
     # Sphinx's Chinese search (sphinx/search/zh.py) segments words with jieba when it imports.
     "html_search_language": "zh",
     "html_theme_options.search_bar_text": "搜索本书……",
+    # docutils' smart quotes for zh-cn turn "Timeouts" into ”Timeouts” (two closing quotes);
+    # the translations write Chinese quotation marks themselves.
+    "smartquotes": "0",
     # jieba's own dictionary cuts 连接跟踪 into 连接 + 跟踪; the book's terms are whole words.
     "html_search_options.dict": str(CONF_DIR / "jieba-terms.txt"),
 }

@@ -20,12 +20,23 @@ pytestmark = pytest.mark.site
 PAGES = toc_pages()
 #: Search term -> pages that must be among its results (translated pages that use the term).
 GLO, INC = "book/glossary.html", "book/incidents.html"
-N1, N2 = "notebooks/01-resolv-conf-search-lists.html", "notebooks/02-kubernetes-dns-records.html"
-N3 = "notebooks/03-netfilter-iptables-tracer.html"
-N6 = "notebooks/06-linux-time-and-container-zones.html"
-N7, N10 = "notebooks/07-ceph-pg-states.html", "notebooks/10-harbor-schema-migrations.html"
+N1, N2, N3, N4, N5, N6, N7, N8, N9, N10 = (
+    f"notebooks/{name}.html"
+    for name in (
+        "01-resolv-conf-search-lists",
+        "02-kubernetes-dns-records",
+        "03-netfilter-iptables-tracer",
+        "04-cni-host-local-and-bridge",
+        "05-kubernetes-cronjob-controller",
+        "06-linux-time-and-container-zones",
+        "07-ceph-pg-states",
+        "08-reliability-and-tail-latency",
+        "09-http-timeouts",
+        "10-harbor-schema-migrations",
+    )
+)
 SEARCHES = {
-    "时区": [GLO, INC, N6],
+    "时区": [GLO, INC, N5, N6],
     "搜索域": [GLO, N1],
     "降级": [GLO, N7],
     "连接跟踪": [GLO, INC, N3],
@@ -35,6 +46,10 @@ SEARCHES = {
     "深度清洗": [INC, N7],
     "事务性": [GLO, N10],
     "钩子": [INC, N3],
+    "网桥": [N4],
+    "截止时间": [GLO, N5, N9],
+    "尾延迟": [INC, N8],
+    "保活": [N9],
     "参考文献": ["book/references.html"],
 }
 
