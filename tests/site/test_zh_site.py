@@ -106,6 +106,22 @@ def test_zh_page_renders_on_a_phone(server: str, built_zh: Path, browser, page: 
     assert off_host == [] and errors == [] and failed == []
 
 
+def test_zh_icons_code_and_text_keep_their_faces(server: str, built_zh: Path, browser) -> None:
+    """The page's lang="zh-CN" must not give icons or code blocks the Chinese text face."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = ctx.new_page()
+    tab.goto(f"{server}/zh/notebooks/01-resolv-conf-search-lists.html", wait_until="load")
+    tab.evaluate("document.fonts.ready.then(() => true)")
+    faces = tab.evaluate("""() => {
+        const f = (sel) => getComputedStyle(document.querySelector(sel)).fontFamily;
+        return {icon: f('.theme-switch-button i'), pre: f('div.cell pre'),
+                text: f('article.bd-article p')}; }""")
+    ctx.close()
+    assert "Font Awesome" in faces["icon"], faces
+    assert "monospace" in faces["pre"] and "Font Awesome" not in faces["pre"], faces
+    assert faces["text"].startswith('"Noto Sans CJK SC"'), faces
+
+
 @pytest.mark.parametrize("term", sorted(SEARCHES))
 def test_chinese_search_finds_the_term(server: str, built_zh: Path, browser, term: str) -> None:
     ctx = browser.new_context()
