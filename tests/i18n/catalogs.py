@@ -80,7 +80,8 @@ def status(doc: str) -> Status:
 # ------------------------------------------------------------------ what a translation keeps
 
 #: A MyST role with its content: {term}`placement group`, {cite}`key`, {doc}`text <target>`.
-ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
+#: Not preceded by a backtick: `{ok}` is inline code that happens to look like a role name.
+ROLE = re.compile(r"(?<!`)\{([\w:-]+)\}`([^`]*)`")
 #: Inline code, any number of backticks (CommonMark code spans).
 CODE = re.compile(r"(`+)(.+?)\1")
 URL = re.compile(r"https?://[^\s)\]>\"']+")

@@ -36,6 +36,7 @@ def test_literal_extraction() -> None:
     assert lit.roles == {("term", "search list"), ("doc", "incidents"), ("cite", "rfc1035")}
     assert lit.urls == {"https://www.rfc-editor.org/rfc/rfc1035"}
     assert lit.numbers == {"1035", "3", "1.5"}
+    assert literals("`{ok}` for DEL, `{ok: false}`").roles == set()
     assert literals("the 99.9th percentile, 4.6k tweets, IPv6, v1.30").numbers == {"99.9", "4.6"}
     zh = literals("使用 `ndots:5`、{term}`搜索列表 <search list>` 和 {doc}`事故 <incidents>`")
     assert zh.roles == {("term", "search list"), ("doc", "incidents")}
