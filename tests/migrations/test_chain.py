@@ -169,6 +169,7 @@ def test_bad_urls_are_one_line_errors(url: str, message: str) -> None:
     assert message in str(info.value) and "\n" not in str(info.value)
 
 
+@pytest.mark.slow
 def test_benchmark_sqlite_one_million_access_logs(tmp_path: Path) -> None:
     """Upgrading 1,000,000 access-log rows from 0.4.0 to head on SQLite (time in the notes)."""
     url = _url(tmp_path)

@@ -140,6 +140,7 @@ def test_backup_is_a_dump_of_the_database(server: Server, tmp_path) -> None:
     assert not list(tmp_path.glob("*.tmp"))
 
 
+@pytest.mark.slow
 def test_benchmark_one_million_access_logs(server: Server) -> None:
     """Upgrading 1,000,000 access-log rows from 0.4.0 to head (the times go in the notes)."""
     url = server.create_database("bench")

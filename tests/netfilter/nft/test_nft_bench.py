@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from tests.labs import lab_skip
 
 BENCH = Path(__file__).resolve().parents[3] / "benchmarks" / "nft_bench.py"
@@ -22,6 +24,7 @@ def _bench() -> ModuleType:
     return module
 
 
+@pytest.mark.slow
 def test_trace_under_5_ms_and_parse_within_twice_nft_check() -> None:
     result = _bench().main(1000, 3, packets=300)
     assert result["rules"] > 8000
