@@ -77,7 +77,7 @@ def test_pip_install_gives_every_verb(tmp_path: Path) -> None:
         ("dns", "records", "--cluster-domain", "cluster.local", str(DATA / "spec-examples.yaml")),
         ("dns", "search", "--resolv-conf", "resolv.conf", "api.example.com", "--json"),
         ("cron", "next", "0 0 13 * 5", "--tz", "Europe/Berlin", "-n", "2", "--json"),
-        ("migrate", "upgrade", "--url", db, "--to", "1.2.0"),
+        ("migrate", "upgrade", "--url", db, "--to", "1.2.0", "--apply", "--no-backup"),
         ("migrate", "sql", "--dialect", "postgresql", "--from", "1.4.0"),
         ("reliability", "nines", "--availability", "0.999", "--json"),
         ("tz", "inspect", "/usr/share/zoneinfo/UTC"),
