@@ -16,7 +16,13 @@ tests' ``jupyter-book build`` — produces the same self-contained site. It does
   (``tzdata`` for ``zoneinfo``; ``dnspython``, which ``infranotes.dns`` imports; PyYAML's
   pure-Python half, without the libyaml extension),
   made from the distributions installed in the build's environment (the versions pinned in
-  ``requirements.txt``). ``_static/tryit/manifest.json`` lists them with their sizes.
+  ``requirements.txt``). ``_static/tryit/manifest.json`` lists them with their sizes;
+* every file the loader would ``fetch()`` (the WebAssembly module, the standard library, the
+  lock file, the manifest, ``runner.py``, the wheels) also as a script,
+  ``_static/tryit/data/<its path>.js``, that puts the file's bytes, in base64, into
+  ``window.__infranotesTryitData``. A page opened from ``file://`` cannot ``fetch()`` its
+  own files in Chromium, but it may load scripts: ``tryit.js`` loads these only when it was
+  opened that way and only when a panel opens (see ``fileAssets`` there).
 """
 
 from __future__ import annotations
@@ -48,6 +54,17 @@ PYODIDE_FILES = (
 # Distributions the exposed verbs import that are not in Pyodide's core: their pure part.
 PURE_DISTS = ("tzdata", "PyYAML", "dnspython")
 CACHE = ROOT / "_build" / "tryit"
+# The files tryit.js fetches itself, under _static/tryit/, besides the wheels; and those the
+# Pyodide loader fetches (pyodide.js's browser_getBinaryResponse and loadLockFile): all of
+# them get a data script for pages opened from file://.
+DATA_FILES = (
+    "manifest.json",
+    "runner.py",
+    "pyodide/pyodide-lock.json",
+    "pyodide/pyodide.asm.wasm",
+    "pyodide/python_stdlib.zip",
+)
+DATA_GLOBAL = "__infranotesTryitData"
 MARK = "infranotes-tryit"
 
 
@@ -158,7 +175,25 @@ def build_assets(outdir: Path) -> dict[str, Any]:
         "wheels": [{"name": w.name, "bytes": w.stat().st_size} for w in wheels],
     }
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    if (dest / "data").exists():
+        shutil.rmtree(dest / "data")  # an earlier build's wheels
+    for rel in DATA_FILES + tuple(f"wheels/{w.name}" for w in wheels):
+        data_script(dest, rel)
     return manifest
+
+
+def data_script(dest: Path, rel: str) -> Path:
+    """``dest/data/<rel>.js``: the bytes of ``dest/<rel>`` as a script a file:// page may load.
+
+    One statement: ``(window.__infranotesTryitData ||= {})["<rel>"] = "<base64>";`` — a
+    string literal, so Chromium parses it quickly and ``tryit.js`` decodes it once.
+    """
+    data = (dest / rel).read_bytes()
+    out = dest / "data" / f"{rel}.js"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    b64 = base64.b64encode(data).decode("ascii")
+    out.write_text(f'(window.{DATA_GLOBAL} ||= {{}})[{json.dumps(rel)}] = "{b64}";\n')
+    return out
 
 
 def _page_context(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:

@@ -5,6 +5,11 @@
  * {exit_code, stdout, stderr}. The panels (<div class="infranotes-tryit" data-panel=...>) are
  * thin forms over it: they build argv with --json and render the JSON. Nothing of Pyodide is
  * fetched until a panel is opened; everything comes from this site's _static/tryit/.
+ *
+ * Opened from file://, Chromium lets the page load scripts but not fetch() files, so there
+ * every file is read from its data script (_static/tryit/data/<path>.js, written by
+ * _ext/infranotes_tryit.py), and while loadPyodide runs, fetch() of the three files
+ * Pyodide's loader asks for answers from those bytes (see fileAssets).
  */
 (function () {
   "use strict";
@@ -28,6 +33,55 @@
     return new Uint8Array(await r.arrayBuffer());
   }
 
+  /* ---- pages opened from file:// ------------------------------------------------------ */
+  const FROM_FILE = new URL(BASE).protocol === "file:";
+  const DATA = "__infranotesTryitData"; // _ext/infranotes_tryit.py DATA_GLOBAL
+
+  function decode(b64) {
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(b64);
+    const bin = atob(b64);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+
+  /* The bytes of _static/tryit/<rel>: its data script, loaded by a <script> tag. */
+  async function dataBytes(rel) {
+    await loadScript(BASE + "data/" + rel + ".js");
+    const store = window[DATA] || {};
+    if (typeof store[rel] !== "string") throw new Error("data/" + rel + ".js did not define " + rel);
+    const bytes = decode(store[rel]);
+    delete store[rel]; // the base64 text is no longer needed
+    return bytes;
+  }
+
+  /* The files Pyodide's loader fetches (pyodide.js 0.28.3: browser_getBinaryResponse for the
+   * .wasm, which goes to WebAssembly.instantiateStreaming, and python_stdlib.zip;
+   * loadLockFile for the lock file), from their data scripts. install() makes fetch() answer
+   * exactly those URLs from memory, everything else goes to the real fetch; it returns the
+   * function that puts the real fetch back. */
+  function fileAssets() {
+    const types = { "pyodide.asm.wasm": "application/wasm", "pyodide-lock.json": "application/json", "python_stdlib.zip": "application/zip" };
+    const names = Object.keys(types);
+    const loaded = Promise.all(names.map((n) => dataBytes("pyodide/" + n)));
+    return {
+      loaded,
+      install: async () => {
+        const bytes = await loaded;
+        const answers = new Map(names.map((n, i) => [BASE + "pyodide/" + n, [bytes[i], types[n]]]));
+        const real = window.fetch;
+        window.fetch = function (input, init) {
+          const url = new URL(input instanceof Request ? input.url : String(input), location.href).href;
+          const hit = answers.get(url);
+          if (!hit) return real.call(this, input, init);
+          answers.delete(url); // each is asked for once
+          return Promise.resolve(new Response(hit[0], { status: 200, headers: { "Content-Type": hit[1] } }));
+        };
+        return () => { window.fetch = real; };
+      },
+    };
+  }
+
   /* Pyodide, the wheels (unpacked into site-packages: no micropip, no index) and runner.py. */
   function load(progress) {
     if (ready) return ready;
@@ -35,12 +89,24 @@
       const step = progress || (() => {});
       step(1, "loading Python (Pyodide)");
       // The wheels and the runner download while Pyodide starts.
-      const text = (url) => fetchBytes(url).then((b) => new TextDecoder().decode(b));
-      const extras = text(BASE + "manifest.json").then(JSON.parse).then((manifest) =>
-        Promise.all([manifest, text(BASE + "runner.py"), ...manifest.wheels.map((w) => fetchBytes(BASE + "wheels/" + w.name))]));
+      const bytesOf = FROM_FILE ? dataBytes : (rel) => fetchBytes(BASE + rel);
+      const text = (rel) => bytesOf(rel).then((b) => new TextDecoder().decode(b));
+      const extras = text("manifest.json").then(JSON.parse).then((manifest) =>
+        Promise.all([manifest, text("runner.py"), ...manifest.wheels.map((w) => bytesOf("wheels/" + w.name))]));
       extras.catch(() => {}); // reported when awaited below
+      const assets = FROM_FILE ? fileAssets() : null;
+      if (assets) assets.loaded.catch(() => {}); // reported by install() below
       await loadScript(BASE + "pyodide/pyodide.js");
-      const py = await window.loadPyodide({ indexURL: BASE + "pyodide/", fullStdLib: false });
+      // From a file, pyodide.asm.js by a <script> tag too: loadPyodide would import() it,
+      // which Chromium refuses for file:// modules; it skips that when the module is there.
+      if (assets) await loadScript(BASE + "pyodide/pyodide.asm.js");
+      const restore = assets ? await assets.install() : null;
+      let py;
+      try {
+        py = await window.loadPyodide({ indexURL: BASE + "pyodide/", fullStdLib: false });
+      } finally {
+        if (restore) restore();
+      }
       const [manifest, runner, ...wheels] = await extras;
       const site = py.runPython("import site; site.getsitepackages()[0]");
       step(2, "installing " + manifest.wheels.map((w) => w.name.split("-")[0]).join(", "));
@@ -187,7 +253,7 @@
         .catch((e) => {
           el.dataset.state = "";
           status.textContent = "could not load Python: " + e.message + (location.protocol === "file:"
-            ? " (a page opened from a file may not load its scripts' files: serve the folder, e.g. python3 -m http.server)" : "");
+            ? " (opened from a file, Python comes from _static/tryit/data/: is it there? Or serve the folder, e.g. python3 -m http.server)" : "");
         });
     });
     form.addEventListener("submit", async (ev) => {
