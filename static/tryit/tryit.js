@@ -45,14 +45,18 @@
     return out;
   }
 
-  /* The bytes of _static/tryit/<rel>: its data script, loaded by a <script> tag. */
+  /* The bytes of _static/tryit/<rel>: its data script, loaded by a <script> tag, decoded
+   * (and inflated when the build gzipped it). */
   async function dataBytes(rel) {
     await loadScript(BASE + "data/" + rel + ".js");
     const store = window[DATA] || {};
-    if (typeof store[rel] !== "string") throw new Error("data/" + rel + ".js did not define " + rel);
-    const bytes = decode(store[rel]);
+    const entry = store[rel];
+    if (!entry || typeof entry.b64 !== "string") throw new Error("data/" + rel + ".js did not define " + rel);
     delete store[rel]; // the base64 text is no longer needed
-    return bytes;
+    const bytes = decode(entry.b64);
+    if (!entry.gzip) return bytes;
+    const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Uint8Array(await new Response(inflated).arrayBuffer());
   }
 
   /* The files Pyodide's loader fetches (pyodide.js 0.28.3: browser_getBinaryResponse for the

@@ -546,6 +546,31 @@ def test_run_is_the_one_way_in(tryit_server: str, site: Path, browser) -> None:
     ctx.close()
 
 
+def test_data_scripts_hold_the_files(site: Path) -> None:
+    """Each file a file:// page reads from _static/tryit/data/ is byte for byte the served one."""
+    import base64
+    import gzip
+    import re
+
+    tryit = site / "_static" / "tryit"
+    wheels = {f"wheels/{p.name}" for p in (tryit / "wheels").glob("*.whl")}
+    rels = {"manifest.json", "runner.py", "pyodide/pyodide-lock.json"} | wheels
+    rels |= {"pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip"}
+    found = {
+        str(p.relative_to(tryit / "data"))[: -len(".js")] for p in (tryit / "data").rglob("*.js")
+    }
+    assert found == rels
+    shape = re.compile(
+        r'\(window\.__infranotesTryitData \|\|= \{\}\)\[("[^"]+")\] = '
+        r'\{gzip: (true|false), b64: "([A-Za-z0-9+/=]*)"\};\n'
+    )
+    for rel in rels:
+        m = shape.fullmatch((tryit / "data" / f"{rel}.js").read_text())
+        assert m and json.loads(m[1]) == rel, rel
+        data = base64.b64decode(m[3], validate=True)
+        assert (gzip.decompress(data) if m[2] == "true" else data) == (tryit / rel).read_bytes()
+
+
 def test_panel_works_from_a_file(site: Path, browser, figures: dict) -> None:
     """The built site opened from file:// in a Chromium without special flags.
 
