@@ -17,8 +17,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Self
 
 from infranotes.lab import NetNS, available, run, veth
 from infranotes.netfilter.packet import Node, Packet, Route
@@ -81,30 +83,30 @@ class KernelTrace:
     monitor_output: str
 
 
-class NetfilterLab:
-    """Namespaces, routes and a loaded ruleset; :meth:`send` traces one packet for real."""
+class NodeTopology(ABC):
+    """``client`` --veth-- ``node`` --veth-- ``pods``, the node forwarding between them.
+
+    The shared part of the iptables and nftables labs: the three namespaces, their addresses
+    and routes, :meth:`node` (the same topology for the model), and the namespace a test
+    packet starts in. A subclass loads its ruleset in :meth:`_load`.
+    """
+
+    requires: tuple[str, ...] = REQUIRES
+    route_pod_sources = False  # route extra Pod-side source addresses back through cni0
 
     def __init__(
         self,
-        rules: str,
-        pod_addresses: tuple[str, ...] = (),
-        client: str = "10.0.0.5",
-        ipsets: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
+        prefix: str,
+        pod_addresses: tuple[str, ...],
+        client: str | None = None,
         dummy: Mapping[str, tuple[str, ...]] | None = None,
-    ):
-        """``ipsets`` (name -> (type, entries)) are created in the node before the rules are
-        loaded; ``dummy`` (device -> addresses) adds dummy devices to the node, left down as
-        kube-proxy leaves ``kube-ipvs0`` (an address on a down device is still local); where
-        the kernel has no dummy driver, a veth pair left down stands in for it."""
-        self.rules = rules
-        self.ipsets = dict(ipsets or {})
-        self.dummy = dict(dummy or {})
+    ) -> None:
+        self.pod_addresses = pod_addresses
         self.client_addr = client
-        found = re.findall(r"--to-destination (\d+\.\d+\.\d+\.\d+)", rules)
-        self.pod_addresses = tuple(dict.fromkeys((*pod_addresses, *found)))
-        self.client = NetNS("inf-nf-cli")
-        self.node_ns = NetNS("inf-nf-node")
-        self.pods = NetNS("inf-nf-pod")
+        self.dummy = dict(dummy or {})
+        self.client = NetNS(f"{prefix}-cli")
+        self.node_ns = NetNS(f"{prefix}-node")
+        self.pods = NetNS(f"{prefix}-pod")
         self._added: set[str] = set()
 
     def node(self) -> Node:
@@ -116,14 +118,13 @@ class NetfilterLab:
             tuple(routes),
         )
 
-    def __enter__(self) -> NetfilterLab:
-        available(*REQUIRES, netns=True)
-        if self.ipsets:
-            available("ipset")
+    def __enter__(self) -> Self:
+        available(*self.requires, netns=True)
         for ns in (self.client, self.node_ns, self.pods):
             ns.__enter__()
         try:
             self._wire()
+            self._load()
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -141,7 +142,8 @@ class NetfilterLab:
         veth(self.pods, "eth0", self.node_ns, DOWN_DEV)
         self._ip(self.node_ns, "addr", "add", f"{NODE_UP}/32", "dev", UP_DEV)
         self._ip(self.node_ns, "addr", "add", f"{NODE_DOWN}/32", "dev", DOWN_DEV)
-        self._ip(self.client, "addr", "add", f"{self.client_addr}/32", "dev", "eth0")
+        if self.client_addr:
+            self._ip(self.client, "addr", "add", f"{self.client_addr}/32", "dev", "eth0")
         self._ip(self.client, "route", "add", NODE_UP, "dev", "eth0")
         self._ip(self.client, "route", "add", "default", "via", NODE_UP, "dev", "eth0")
         self._ip(self.node_ns, "route", "add", "default", "dev", UP_DEV)
@@ -162,6 +164,52 @@ class NetfilterLab:
                 )
             for a in addrs:
                 self._ip(self.node_ns, "addr", "add", f"{a}/32", "dev", dev)
+
+    @abstractmethod
+    def _load(self) -> None:
+        """Load the lab's ruleset into the node namespace."""
+
+    def _sender(self, p: Packet) -> NetNS:
+        """The namespace the packet starts in, owning its source address."""
+        if p.local:
+            ns, dev, known = self.node_ns, "lo", (NODE_UP, NODE_DOWN, "127.0.0.1")
+        elif p.iif == DOWN_DEV:
+            ns, dev, known = self.pods, "eth0", self.pod_addresses
+        else:
+            ns, dev, known = self.client, "eth0", (self.client_addr,)
+        if p.src not in known and p.src not in self._added:
+            self._ip(ns, "addr", "add", f"{p.src}/32", "dev", dev)
+            if ns is self.client:
+                self._ip(self.node_ns, "route", "add", f"{p.src}/32", "dev", UP_DEV)
+            elif ns is self.pods and self.route_pod_sources:
+                self._ip(self.node_ns, "route", "add", f"{p.src}/32", "dev", DOWN_DEV)
+            self._added.add(p.src)
+        return ns
+
+
+class NetfilterLab(NodeTopology):
+    """Namespaces, routes and a loaded ruleset; :meth:`send` traces one packet for real."""
+
+    def __init__(
+        self,
+        rules: str,
+        pod_addresses: tuple[str, ...] = (),
+        client: str = "10.0.0.5",
+        ipsets: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
+        dummy: Mapping[str, tuple[str, ...]] | None = None,
+    ):
+        """``ipsets`` (name -> (type, entries)) are created in the node before the rules are
+        loaded; ``dummy`` (device -> addresses) adds dummy devices to the node, left down as
+        kube-proxy leaves ``kube-ipvs0`` (an address on a down device is still local); where
+        the kernel has no dummy driver, a veth pair left down stands in for it."""
+        found = re.findall(r"--to-destination (\d+\.\d+\.\d+\.\d+)", rules)
+        super().__init__("inf-nf", tuple(dict.fromkeys((*pod_addresses, *found))), client, dummy)
+        self.rules = rules
+        self.ipsets = dict(ipsets or {})
+        if self.ipsets:
+            self.requires = (*REQUIRES, "ipset")
+
+    def _load(self) -> None:
         if self.ipsets:
             script = "".join(
                 f"create {name} {kind}\n" + "".join(f"add {name} {e}\n" for e in entries)
@@ -189,21 +237,6 @@ class NetfilterLab:
                 pos[key] = pos.get(key, 0) + 1
                 handles[(r["table"], r["handle"])] = (r["chain"], pos[key])
         return handles
-
-    def _sender(self, p: Packet) -> NetNS:
-        """The namespace the packet starts in, owning its source address."""
-        if p.local:
-            ns, dev, known = self.node_ns, "lo", (NODE_UP, NODE_DOWN, "127.0.0.1")
-        elif p.iif == DOWN_DEV:
-            ns, dev, known = self.pods, "eth0", self.pod_addresses
-        else:
-            ns, dev, known = self.client, "eth0", (self.client_addr,)
-        if p.src not in known and p.src not in self._added:
-            self._ip(ns, "addr", "add", f"{p.src}/32", "dev", dev)
-            if ns is self.client:
-                self._ip(self.node_ns, "route", "add", f"{p.src}/32", "dev", UP_DEV)
-            self._added.add(p.src)
-        return ns
 
     def reload(self, rules: str) -> None:
         """Replace the ruleset (conntrack entries stay, as on a node where kube-proxy syncs)."""

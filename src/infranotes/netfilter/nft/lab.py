@@ -11,7 +11,6 @@ they meet (``net/netfilter/nf_tables_trace.c``).
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import subprocess
 import sys
@@ -19,13 +18,12 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
-from infranotes.lab import NetNS, available, run, veth
+from infranotes.lab import run
+from infranotes.netfilter.lab import NodeTopology
 from infranotes.netfilter.nft.model import NftRuleset, parse_nft_json
-from infranotes.netfilter.packet import Node, Packet, Route
+from infranotes.netfilter.packet import Packet
 from infranotes.netfilter.trace import Step
 
-NODE_UP, NODE_DOWN = "192.0.2.1", "192.0.2.2"
-UP_DEV, DOWN_DEV = "eth0", "cni0"
 TRACE_TABLE = "infranotes_trace"
 _LINE = re.compile(r"^trace id ([0-9a-f]+) (\S+) (\S+) (\S+) (.*)$")
 _RULE = re.compile(r"# handle (\d+) \(verdict ([^)]*)\)\s*$")
@@ -89,86 +87,26 @@ def _targets(doc: str) -> list[str]:
     return sorted(set(re.findall(r'"dnat":\s*\{"addr":\s*"([\d.]+)"', doc)))
 
 
-class NftLab:
+class NftLab(NodeTopology):
     """Namespaces, routes and a loaded nftables ruleset; :meth:`send` traces packets for real."""
 
+    requires = ("ip", "nft", "conntrack", "stdbuf")
+    route_pod_sources = True
+
     def __init__(self, ruleset_json: str, pod_addresses: tuple[str, ...] = ()) -> None:
+        super().__init__("inf-nft", tuple(dict.fromkeys((*pod_addresses, *_targets(ruleset_json)))))
         self.doc = ruleset_json
-        self.pod_addresses = tuple(dict.fromkeys((*pod_addresses, *_targets(ruleset_json))))
-        self.client = NetNS("inf-nft-cli")
-        self.node_ns = NetNS("inf-nft-node")
-        self.pods = NetNS("inf-nft-pod")
-        self._added: set[str] = set()
         self.ruleset: NftRuleset | None = None
-
-    def node(self) -> Node:
-        """The node as the model sees it: its two addresses and its routes."""
-        routes = [Route(ipaddress.IPv4Network(f"{a}/32"), DOWN_DEV) for a in self.pod_addresses]
-        routes.append(Route(ipaddress.IPv4Network("0.0.0.0/0"), UP_DEV))
-        return Node(
-            {UP_DEV: (NODE_UP,), DOWN_DEV: (NODE_DOWN,), "lo": ("127.0.0.1",)}, tuple(routes)
-        )
-
-    def __enter__(self) -> NftLab:
-        available("ip", "nft", "conntrack", "stdbuf", netns=True)
-        for ns in (self.client, self.node_ns, self.pods):
-            ns.__enter__()
-        try:
-            self._wire()
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for ns in (self.client, self.node_ns, self.pods):
-            ns.__exit__(None, None, None)
-
-    def _ip(self, ns: NetNS, *args: str) -> None:
-        run(["ip", "-n", ns.name, *args], check=True)
 
     def _nft(self, *args: str, input: str | None = None) -> str:
         return run(
             ["ip", "netns", "exec", self.node_ns.name, "nft", *args], input=input, check=True
         ).stdout
 
-    def _wire(self) -> None:
-        veth(self.client, "eth0", self.node_ns, UP_DEV)
-        veth(self.pods, "eth0", self.node_ns, DOWN_DEV)
-        self._ip(self.node_ns, "addr", "add", f"{NODE_UP}/32", "dev", UP_DEV)
-        self._ip(self.node_ns, "addr", "add", f"{NODE_DOWN}/32", "dev", DOWN_DEV)
-        self._ip(self.client, "route", "add", NODE_UP, "dev", "eth0")
-        self._ip(self.client, "route", "add", "default", "via", NODE_UP, "dev", "eth0")
-        self._ip(self.node_ns, "route", "add", "default", "dev", UP_DEV)
-        for a in self.pod_addresses:
-            self._ip(self.pods, "addr", "add", f"{a}/32", "dev", "eth0")
-            self._ip(self.node_ns, "route", "add", f"{a}/32", "dev", DOWN_DEV)
-        self._ip(self.pods, "route", "add", NODE_DOWN, "dev", "eth0")
-        self._ip(self.pods, "route", "add", "default", "via", NODE_DOWN, "dev", "eth0")
-        run(
-            ["ip", "netns", "exec", self.node_ns.name, "sysctl", "-qw", "net.ipv4.ip_forward=1"],
-            check=True,
-        )
+    def _load(self) -> None:
         self._nft("-j", "-f", "-", input=self.doc)
         listing = self._nft("-j", "list", "ruleset")
         self.ruleset = parse_nft_json(listing, "nft -j list ruleset (lab)")
-
-    def _sender(self, p: Packet) -> NetNS:
-        """The namespace the packet starts in, owning its source address."""
-        if p.local:
-            ns, dev, known = self.node_ns, "lo", (NODE_UP, NODE_DOWN, "127.0.0.1")
-        elif p.iif == DOWN_DEV:
-            ns, dev, known = self.pods, "eth0", self.pod_addresses
-        else:
-            ns, dev, known = self.client, "eth0", ()
-        if p.src not in known and p.src not in self._added:
-            self._ip(ns, "addr", "add", f"{p.src}/32", "dev", dev)
-            if ns is self.client:
-                self._ip(self.node_ns, "route", "add", f"{p.src}/32", "dev", UP_DEV)
-            elif ns is self.pods:
-                self._ip(self.node_ns, "route", "add", f"{p.src}/32", "dev", DOWN_DEV)
-            self._added.add(p.src)
-        return ns
 
     def send(self, packet: Packet, count: int = 1, gap: float = 0.0) -> list[KernelPath]:
         """Send ``packet`` ``count`` times (new connections, new source ports unless fixed).

@@ -7,8 +7,9 @@ The same :func:`~infranotes.netfilter.scenarios.example_services` and packets, t
 from __future__ import annotations
 
 from infranotes.netfilter import scenarios
+from infranotes.netfilter.lab import NODE_UP
 from infranotes.netfilter.nft.kubeproxy import kube_proxy_nft
-from infranotes.netfilter.nft.lab import NODE_UP, NftLab
+from infranotes.netfilter.nft.lab import NftLab
 from infranotes.netfilter.nft.model import parse_nft_json
 from infranotes.netfilter.nft.trace import NftBranch, NftTracer
 from infranotes.netfilter.packet import parse_packet
