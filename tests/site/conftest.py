@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -40,6 +41,27 @@ FLAGS = [
 ]
 #: The three widths the book must work at: a phone, a tablet, a laptop.
 PHONE, TABLET, DESKTOP = 390, 768, 1280
+
+
+def watch(tab: Any) -> tuple[list[str], list[str], list[str]]:
+    """Record a tab's requests to another host, console and page errors, and failed requests
+    (lists the caller reads after the page has loaded)."""
+    off_host: list[str] = []
+    errors: list[str] = []
+    failed: list[str] = []
+    tab.on(
+        "request",
+        lambda r: (
+            urlparse(r.url).hostname not in ("127.0.0.1", None)
+            and r.url.startswith("http")
+            and off_host.append(r.url)
+        ),
+    )
+    tab.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.on("requestfailed", lambda r: failed.append(r.url))
+    tab.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    return off_host, errors, failed
 
 
 def toc_pages() -> list[str]:

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from .conftest import DESKTOP, PHONE, SHOTS, TABLET, toc_pages
+from .conftest import DESKTOP, PHONE, SHOTS, TABLET, toc_pages, watch
 
 pytestmark = pytest.mark.site
 
@@ -170,19 +170,7 @@ def test_page_renders_offline(server: str, browser, page: str) -> None:
     """The page loads with nothing from another host, no failed request, no console error."""
     ctx = browser.new_context(viewport={"width": DESKTOP, "height": 900})
     tab = ctx.new_page()
-    off_host, errors, failed = [], [], []
-    tab.on(
-        "request",
-        lambda r: (
-            urlparse(r.url).hostname not in ("127.0.0.1", None)
-            and r.url.startswith("http")
-            and off_host.append(r.url)
-        ),
-    )
-    tab.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.on("requestfailed", lambda r: failed.append(r.url))
-    tab.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    off_host, errors, failed = watch(tab)
     tab.goto(f"{server}/{page}", wait_until="load")
     tab.evaluate("document.fonts.ready.then(() => true)")
     title = tab.locator("article h1").first.inner_text()

@@ -9,11 +9,10 @@ locales/terms.tsv) finds each term on the pages whose translation uses it.
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import PHONE, toc_pages
+from .conftest import PHONE, toc_pages, watch
 
 pytestmark = pytest.mark.site
 
@@ -77,19 +76,7 @@ def test_zh_page_renders_on_a_phone(server: str, built_zh: Path, browser, page: 
     """lang="zh-CN", on-host only, no error, no overflow at 390 px, and the switch round trip."""
     ctx = browser.new_context(viewport={"width": PHONE, "height": 800})
     tab = ctx.new_page()
-    off_host, errors, failed = [], [], []
-    tab.on(
-        "request",
-        lambda r: (
-            urlparse(r.url).hostname not in ("127.0.0.1", None)
-            and r.url.startswith("http")
-            and off_host.append(r.url)
-        ),
-    )
-    tab.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.on("requestfailed", lambda r: failed.append(r.url))
-    tab.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    off_host, errors, failed = watch(tab)
     tab.goto(f"{server}/zh/{page}", wait_until="load")
     lang = tab.evaluate("document.documentElement.lang")
     title = tab.locator("article h1").first.inner_text()
