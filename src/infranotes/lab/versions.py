@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from infranotes.lab.messages import tr
+
 NOT_INSTALLED = "not installed"
 
 # The musl dynamic loader prints "musl libc (x86_64)\nVersion 1.2.3\n..." on stderr when run
@@ -193,12 +195,15 @@ class Versions:
         """The version of ``tool`` (``None``: not installed); KeyError if it was not asked."""
         return dict(self.found)[tool]
 
-    def line(self, tools: Iterable[str] | None = None) -> str:
+    def line(self, tools: Iterable[str] | None = None, *, lang: str = "en") -> str:
         """``Measured with glibc 2.36, musl 1.2.3, Linux 6.18.`` for ``tools`` (default: all)."""
         wanted = list(tools) if tools is not None else [name for name, _ in self.found]
         versions = dict(self.found)
-        parts = [f"{t} {versions[t] if versions[t] is not None else NOT_INSTALLED}" for t in wanted]
-        return "Measured with " + ", ".join(parts) + "."
+        missing = NOT_INSTALLED if lang == "en" else tr(lang, "not installed")
+        parts = [f"{t} {versions[t] if versions[t] is not None else missing}" for t in wanted]
+        if lang == "zh":
+            return tr(lang, "Measured with {tools}.", tools="、".join(parts))
+        return tr(lang, "Measured with {tools}.", tools=", ".join(parts))
 
 
 def collect(tools: Iterable[str]) -> Versions:
@@ -210,6 +215,6 @@ def collect(tools: Iterable[str]) -> Versions:
     return Versions(tuple((t, PROBES[t]()) for t in names))
 
 
-def measured_with(*tools: str) -> str:
+def measured_with(*tools: str, lang: str = "en") -> str:
     """The chapter footer for ``tools``: one line, as :meth:`Versions.line` prints it."""
-    return collect(tools).line()
+    return collect(tools).line(lang=lang)
