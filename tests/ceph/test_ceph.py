@@ -193,7 +193,7 @@ def test_recorded_run_behind_the_notebooks_prose() -> None:
 
 
 def test_counts_read_as_a_phrase_not_a_dict() -> None:
-    from infranotes.ceph.figures import counts_phrase, stages_table
+    from infranotes.ceph.chapter import counts_phrase, stages_table
     from infranotes.ceph.lab import Stage
 
     assert counts_phrase({"active+undersized": 4, "active+undersized+degraded": 28}) == (

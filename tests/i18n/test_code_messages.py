@@ -25,11 +25,19 @@ TOPICS = sorted(p.parent.name for p in SRC.glob("*/messages.py"))
 
 
 def calls(topic: str) -> tuple[dict[str, list[str]], list[str]]:
-    """Templates used by ``tr(...)`` calls in the topic (-> where), and calls without a literal."""
+    """Templates used by ``tr(...)`` calls (-> where) in every module that imports the topic's
+    ``tr`` (its own modules, its CLI module), and the calls without a literal template."""
     used: dict[str, list[str]] = {}
     bad: list[str] = []
-    for path in sorted((SRC / topic).rglob("*.py")):
+    for path in sorted(SRC.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        if not any(
+            isinstance(node, ast.ImportFrom)
+            and node.module == f"infranotes.{topic}.messages"
+            and any(alias.name == "tr" and alias.asname is None for alias in node.names)
+            for node in ast.walk(tree)
+        ):
+            continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 if node.func.id != "tr":

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from infranotes.ceph.checks import CHECKS, Check, lookup_check
 from infranotes.ceph.detail import Detail
 from infranotes.ceph.glossary import SEVERITY_RANK, STATES, State, lookup
+from infranotes.ceph.messages import PHRASES_ZH, STATE_WHY_ZH, STEPS_ZH, tr
 from infranotes.ceph.snapshot import HealthCheck, Snapshot
+from infranotes.i18n import check_lang
 
 # One short phrase per state, to read a combination as a sentence.
 PHRASES = {
@@ -107,13 +109,23 @@ class Report:
         }
 
 
-def in_words(state: str) -> str:
+def in_words(state: str, lang: str = "en") -> str:
     """``active+undersized+degraded`` -> "serving reads and writes, with fewer copies ..."."""
+    if check_lang(lang) == "zh":
+        return "，".join(
+            PHRASES_ZH.get(p) or (lookup(p).meaning_zh.rstrip("。") if lookup(p) else p)
+            for p in state.split("+")
+        )
     parts = [
         PHRASES.get(p) or (lookup(p).meaning_en.rstrip(".") if lookup(p) else p)
         for p in state.split("+")
     ]
     return ", ".join(parts)
+
+
+def _step_why(why: str, lang: str) -> str:
+    """A step's reason from ``checks.CHECKS`` (English data) in ``lang``."""
+    return STEPS_ZH.get(why, why) if lang == "zh" else why
 
 
 def _pgid_example(s: Snapshot, component: str) -> str:
@@ -125,14 +137,20 @@ def _pgid_example(s: Snapshot, component: str) -> str:
 _RECOVERING = ("recovering", "recovery_wait", "backfilling", "backfill_wait")
 # src/osd/OSDMap.cc, OSDMap::check_health: OSDMAP_FLAGS' summary is "<flags> flag(s) set".
 _FLAGS = re.compile(r"^(\S+) flag\(s\) set")
-# What each cluster flag stops (doc/rados/operations/health-checks.rst, OSDMAP_FLAGS).
-_FLAG_BLOCKS = {
-    "norecover": "the norecover flag suspends recovery",
-    "nobackfill": "the nobackfill flag suspends backfill",
-    "pause": "the pause flags stop all IO",
-    "pauserd": "the pauserd flag stops reads",
-    "pausewr": "the pausewr flag stops writes",
-}
+# The cluster flags that stop recovery or IO (doc/rados/operations/health-checks.rst,
+# OSDMAP_FLAGS).
+_FLAG_BLOCKS = ("norecover", "nobackfill", "pause", "pauserd", "pausewr")
+
+
+def _flag_blocks(flag: str, lang: str) -> str:
+    """What ``flag`` (one of :data:`_FLAG_BLOCKS`) stops, in ``lang``."""
+    return {
+        "norecover": tr(lang, "the norecover flag suspends recovery"),
+        "nobackfill": tr(lang, "the nobackfill flag suspends backfill"),
+        "pause": tr(lang, "the pause flags stop all IO"),
+        "pauserd": tr(lang, "the pauserd flag stops reads"),
+        "pausewr": tr(lang, "the pausewr flag stops writes"),
+    }[flag]
 
 
 def _flags(s: Snapshot) -> set[str]:
@@ -183,7 +201,7 @@ def _fill(command: str, subjects: dict[str, str]) -> str:
 
 
 def _check_steps(
-    c: HealthCheck, g: Check, reading_detail: bool, flags: set[str], names: set[str]
+    c: HealthCheck, g: Check, reading_detail: bool, flags: set[str], names: set[str], lang: str
 ) -> list[Step]:
     subjects = _subjects(c)
     pairs = g.steps
@@ -198,10 +216,13 @@ def _check_steps(
             pairs[0],
             # "full" is set by Ceph itself and cannot be unset by hand (health-checks.rst)
             *(
-                (f"clear {f} when its work is done", f"ceph osd unset {f}")
+                (tr(lang, "clear {flag} when its work is done", flag=f), f"ceph osd unset {f}")
                 for f in sorted(flags - {"full"})
             ),
         )
+    if lang == "zh":
+        translated = {p[0] for p in g.steps} | {p[0] for p in CHECKS["OSD_FULL"].steps}
+        pairs = tuple((_step_why(w, lang) if w in translated else w, *cmd) for w, *cmd in pairs)
     steps = []
     for why, *command in pairs:
         if not command:  # advice without a command ("add OSDs, or delete data")
@@ -213,7 +234,10 @@ def _check_steps(
     return steps
 
 
-def explain(s: Snapshot) -> Report:
+def explain(s: Snapshot, lang: str = "en") -> Report:
+    """What ``s`` means and what to run next; ``lang="zh"`` words it in Chinese (the states,
+    check codes, Ceph's own summaries and the commands stay as Ceph prints them)."""
+    check_lang(lang)
     components = sorted({p for st in s.pgs_by_state for p in st.split("+")})
     explanations = tuple(
         sorted(
@@ -222,7 +246,7 @@ def explain(s: Snapshot) -> Report:
         )
     )
     combos = tuple(
-        (st, n, in_words(st))
+        (st, n, in_words(st, lang))
         for st, n in sorted(s.pgs_by_state.items(), key=lambda kv: (-kv[1], kv[0]))
     )
     raised = tuple(
@@ -239,85 +263,119 @@ def explain(s: Snapshot) -> Report:
     flags = _flags(s)
     down_named, down = _down_osds(s)
     out_named, out_up = _out_but_up(s)
-    out_text = ", ".join(f"osd.{o}" for o in out_named) or f"{out_up} OSD(s)"
+    out_text = ", ".join(f"osd.{o}" for o in out_named) or tr(lang, "{n} OSD(s)", n=out_up)
     # Remapped PGs whose up set is shorter than their acting set: CRUSH cannot find enough
     # OSDs in, so the pg_temp that keeps the old acting set can never be dropped.
     short = [
         pg for pg in s.pgs if "remapped" in pg.state.split("+") and len(pg.up) < len(pg.acting)
     ]
     reading_detail = s.kind in ("health detail", "settled")
-    down_text = ", ".join(f"osd.{o}" for o in down_named) or f"{down} OSD(s)"
+    down_text = ", ".join(f"osd.{o}" for o in down_named) or tr(lang, "{n} OSD(s)", n=down)
 
     # Why no recovery can start now, each with the step that lifts it.
     blocked: list[str] = []
     steps: list[Step] = []
     if down and "noout" in flags:
         blocked.append(
-            f"noout is set with {down_text} down: a down OSD is never marked out, so no "
-            "recovery to other OSDs starts; the PGs stay undersized until it is back"
+            tr(
+                lang,
+                "noout is set with {osds} down: a down OSD is never marked out, so no recovery "
+                "to other OSDs starts; the PGs stay undersized until it is back",
+                osds=down_text,
+            )
         )
         steps += [
-            Step(f"noout with {down_text} down: which, on which host", "ceph osd tree down"),
-            Step("noout: clear it when the maintenance is done", "ceph osd unset noout"),
+            Step(
+                tr(lang, "noout with {osds} down: which, on which host", osds=down_text),
+                "ceph osd tree down",
+            ),
+            Step(tr(lang, "noout: clear it when the maintenance is done"), "ceph osd unset noout"),
         ]
     elif down and ({"degraded", "undersized"} & set(components) or "PG_DEGRADED" in names):
         blocked.append(
-            f"{down_text} down but not yet out: recovery onto other OSDs starts only once "
-            "it is marked out (mon_osd_down_out_interval, 600 s by default), and only if "
-            "enough OSDs remain in for the pool's size"
+            tr(
+                lang,
+                "{osds} down but not yet out: recovery onto other OSDs starts only once it is "
+                "marked out (mon_osd_down_out_interval, 600 s by default), and only if enough "
+                "OSDs remain in for the pool's size",
+                osds=down_text,
+            )
         )
     for flag in sorted(flags & set(_FLAG_BLOCKS)):
-        blocked.append(_FLAG_BLOCKS[flag])
-        steps.append(Step(f"{flag}: clear it when done", f"ceph osd unset {flag}"))
+        blocked.append(_flag_blocks(flag, lang))
+        steps.append(
+            Step(tr(lang, "{flag}: clear it when done", flag=flag), f"ceph osd unset {flag}")
+        )
     if {"OSD_FULL", "PG_RECOVERY_FULL"} & names or "recovery_toofull" in components:
-        blocked.append("OSDs are above the full ratio: recovery onto them waits")
+        blocked.append(tr(lang, "OSDs are above the full ratio: recovery onto them waits"))
     if {"OSD_BACKFILLFULL", "PG_BACKFILL_FULL"} & names or "backfill_toofull" in components:
-        blocked.append("OSDs are above the backfillfull ratio: backfill onto them waits")
+        blocked.append(tr(lang, "OSDs are above the backfillfull ratio: backfill onto them waits"))
     if short:
         pg = short[0]
         blocked.append(
-            f"{out_text} marked out while up: CRUSH finds only {len(pg.up)} OSDs in for PGs "
-            f"that keep {len(pg.acting)} copies (pg {pg.pgid}: up {list(pg.up)}, acting "
-            f"{list(pg.acting)}), fewer OSDs in than the pool's size, so {len(short)} remapped "
-            "PGs keep their old acting set (pg_temp) and the remap can never complete; "
-            "nothing moves until it is marked in again (or OSDs are added)"
+            tr(
+                lang,
+                "{osds} marked out while up: CRUSH finds only {up} OSDs in for PGs that keep "
+                "{copies} copies (pg {pgid}: up {up_set}, acting {acting_set}), fewer OSDs in "
+                "than the pool's size, so {remapped} remapped PGs keep their old acting set "
+                "(pg_temp) and the remap can never complete; nothing moves until it is marked "
+                "in again (or OSDs are added)",
+                osds=out_text,
+                up=len(pg.up),
+                copies=len(pg.acting),
+                pgid=pg.pgid,
+                up_set=list(pg.up),
+                acting_set=list(pg.acting),
+                remapped=len(short),
+            )
         )
     if out_up:
         steps.append(
             Step(
-                f"{out_text} out but up: which (REWEIGHT 0 in the tree); with fewer OSDs in "
-                "than a pool's size its remap cannot complete",
+                tr(
+                    lang,
+                    "{osds} out but up: which (REWEIGHT 0 in the tree); with fewer OSDs in than "
+                    "a pool's size its remap cannot complete",
+                    osds=out_text,
+                ),
                 "ceph osd tree",
             )
         )
         steps += [
-            Step(f"osd.{o} out but up: mark it in again", f"ceph osd in {o}") for o in out_named
+            Step(tr(lang, "osd.{osd} out but up: mark it in again", osd=o), f"ceph osd in {o}")
+            for o in out_named
         ]
         if not out_named:
-            steps.append(Step("an OSD out but up: mark it in again", "ceph osd in ID"))
+            steps.append(Step(tr(lang, "an OSD out but up: mark it in again"), "ceph osd in ID"))
     if any("peered" in st.split("+") and "active" not in st.split("+") for st in s.pgs_by_state):
         steps += [
             Step(
-                "peered PGs: fewer copies than the pool's min_size, so no IO; "
-                "size and min_size per pool",
+                tr(
+                    lang,
+                    "peered PGs: fewer copies than the pool's min_size, so no IO; size and "
+                    "min_size per pool",
+                ),
                 "ceph osd pool ls detail",
             ),
-            Step("peered PGs: bring back the missing OSDs", "ceph osd tree down"),
+            Step(tr(lang, "peered PGs: bring back the missing OSDs"), "ceph osd tree down"),
         ]
 
     for e in raised:
         if e.glossary:
-            steps += _check_steps(e.raised, e.glossary, reading_detail, flags, names)
+            steps += _check_steps(e.raised, e.glossary, reading_detail, flags, names, lang)
 
     if "OSD_DOWN" in names or down > 0:
         steps += [
-            Step("an OSD is down: which one, on which host", "ceph osd tree down"),
-            Step("the PGs it held and their states", "ceph health detail"),
+            Step(tr(lang, "an OSD is down: which one, on which host"), "ceph osd tree down"),
+            Step(tr(lang, "the PGs it held and their states"), "ceph health detail"),
         ]
     for st in explanations:
         if st.severity == "action" and st.check and st.name != "inconsistent":
             pgid = _pgid_example(s, st.name)
-            why = f"{st.name}: " + st.check.replace("`", "").split(":")[0]
+            reason = st.check.replace("`", "").split(":")[0]
+            if lang == "zh":
+                reason = STATE_WHY_ZH.get(st.name, reason)
+            why = f"{st.name}: {reason}"
             steps += [
                 Step(why, cmd.replace("PGID", pgid)) for cmd in re.findall(r"`([^`]+)`", st.check)
             ]
@@ -325,22 +383,28 @@ def explain(s: Snapshot) -> Report:
         pgid = _pgid_example(s, "inconsistent")
         steps += [
             Step(
-                "which object and shard disagree",
+                tr(lang, "which object and shard disagree"),
                 f"rados list-inconsistent-obj {pgid} --format=json-pretty",
             ),
-            Step("rewrite the bad copy from the authoritative one", f"ceph pg repair {pgid}"),
+            Step(
+                tr(lang, "rewrite the bad copy from the authoritative one"),
+                f"ceph pg repair {pgid}",
+            ),
         ]
     if any(p in components for p in ("peering", "activating", "stale", "unknown", "creating")):
         steps.append(
-            Step("PGs stuck for longer than mon_pg_stuck_threshold", "ceph pg dump_stuck inactive")
+            Step(
+                tr(lang, "PGs stuck for longer than mon_pg_stuck_threshold"),
+                "ceph pg dump_stuck inactive",
+            )
         )
     # Only recovery that is running and not blocked is worth watching.
     if any(p in components for p in _RECOVERING) and not blocked:
-        steps.append(Step("recovery and backfill progress", "ceph -s"))
+        steps.append(Step(tr(lang, "recovery and backfill progress"), "ceph -s"))
     if steps or s.health not in (None, "HEALTH_OK"):
         steps.append(
             Step(
-                "one PG in detail: its up and acting sets, recovery state, blockers",
+                tr(lang, "one PG in detail: its up and acting sets, recovery state, blockers"),
                 f"ceph pg {_pgid_example(s, components[0] if components else '')} query",
             )
         )

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
 from importlib import resources
-from typing import TYPE_CHECKING
 
 from infranotes.plotting import PALETTE, figure
-from infranotes.table import Table
-
-if TYPE_CHECKING:
-    from infranotes.ceph.lab import Stage
 
 # Families of states, most serious first wins: a PG counts in the first family its state has.
 FAMILIES = (
@@ -53,15 +47,6 @@ def recorded_points() -> list[tuple[float, dict[str, int]]]:
     return points
 
 
-def recorded_snapshot(stage: str) -> dict:
-    return json.loads(
-        resources.files("infranotes.ceph")
-        .joinpath("recorded")
-        .joinpath(f"{stage}.json")
-        .read_text()
-    )
-
-
 def stacked_states(points: list[tuple[float, dict[str, int]]], title: str = ""):
     """PG counts by family of state against time (a step function between samples)."""
     names = [n for n, _ in FAMILIES] + ["other"]
@@ -100,105 +85,3 @@ def stacked_states(points: list[tuple[float, dict[str, int]]], title: str = ""):
     if title:
         ax.set_title(title, fontsize=11)
     return fig
-
-
-def glossary_table() -> Table:
-    from infranotes.ceph.glossary import STATES
-
-    return Table(
-        ("state", "meaning", "含义", "severity"),
-        [(s.name, s.meaning_en, s.meaning_zh, s.severity) for s in STATES.values()],
-    )
-
-
-def counts_phrase(counts: Mapping[str, int]) -> str:
-    """PG counts as a reader says them: ``28 active+undersized+degraded, 4 active+undersized``.
-
-    Largest count first (ties by state), so the settled state of a stage reads first; an
-    empty mapping (no PG reported) is ``no PGs``. The notebook shows this instead of the dict.
-    """
-    if not counts:
-        return "no PGs"
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return ", ".join(f"{n} {state}" for state, n in ordered)
-
-
-def stages_table(stages: Iterable[Stage]) -> Table:
-    """One row per step of the live scenario: time taken, health, settled states in words."""
-    return Table(
-        ("step", "seconds", "health", "settled PG states", "states seen on the way"),
-        [
-            (
-                s.name,
-                s.seconds,
-                s.snapshot.health if s.snapshot else "—",
-                counts_phrase(s.snapshot.pgs_by_state) if s.snapshot else "—",
-                len(s.seen),
-            )
-            for s in stages
-        ],
-    )
-
-
-HEALTH_STAGES = (
-    "health_01_nearfull_ratio_lowered",
-    "health_02_full_ratios_lowered",
-    "health_03_pool_quota_94_warn_threshold_80",
-    "health_04_pool_quota_reached",
-    "health_05_noout_osd_2_stopped",
-    "health_06_min_size_3_size_osd_2_down",
-    "health_07_osd_2_back_noout_unset",
-    "health_08_osd_1_out_still_up",
-)
-
-
-def health_stages_table() -> Table:
-    """The recorded health stages (``MiniCluster.health_scenario``): what each one raised."""
-    from infranotes.ceph.snapshot import parse_recorded
-
-    rows = []
-    for name in HEALTH_STAGES:
-        doc = recorded_snapshot(name)
-        s = parse_recorded(doc, name)
-        rows.append(
-            (
-                doc["stage"],
-                s.health,
-                counts_phrase(s.pgs_by_state),
-                ", ".join(c.name for c in s.checks) or "-",
-            )
-        )
-    return Table(("stage", "health", "settled PG states", "health checks"), rows)
-
-
-def health_glossary_table() -> Table:
-    """Every Ceph 16 health check code (``checks.CHECKS``) in both languages."""
-    from infranotes.ceph.checks import CHECKS
-
-    return Table(
-        ("check", "raised by", "severity", "meaning", "含义"),
-        [(c.code, c.origin, c.severity, c.meaning_en, c.meaning_zh) for c in CHECKS.values()],
-    )
-
-
-def checks_table(report) -> Table:
-    """A report's health checks: as raised, and what they mean in both languages."""
-    return Table(
-        ("check", "raised as", "summary", "meaning", "含义"),
-        [
-            (
-                e.raised.name,
-                e.raised.severity,
-                e.raised.summary,
-                e.glossary.meaning_en if e.glossary else "?",
-                e.glossary.meaning_zh if e.glossary else "?",
-            )
-            for e in report.check_explanations
-        ],
-    )
-
-
-def steps_table(report) -> Table:
-    return Table(
-        ("#", "run", "why"), [(i, s.command, s.why) for i, s in enumerate(report.next_steps, 1)]
-    )
