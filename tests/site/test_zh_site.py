@@ -125,3 +125,39 @@ def test_chinese_search_finds_the_term(server: str, built_zh: Path, browser, ter
     found = {str(PurePosixPath(h).relative_to("/zh")) for h in hrefs if h.startswith("/zh/")}
     missing = [p for p in SEARCHES[term] if p not in found]
     assert not missing, f"{term}: {missing} not among {sorted(found)}"
+
+
+CHAPTERS = [p for p in PAGES if p.startswith("notebooks/")]
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_code_outputs_read_in_the_page_language(
+    server: str, built_zh: Path, browser, page: str
+) -> None:
+    """Every table the code prints is bilingual (infranotes.i18n.bilingual), and each edition
+    shows its own language: the stored output holds both, the page's lang picks one."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = ctx.new_page()
+    seen = {}
+    for edition, prefix in (("en", ""), ("zh", "/zh")):
+        tab.goto(f"{server}{prefix}/{page}", wait_until="load")
+        seen[edition] = tab.evaluate("""() => {
+            const shown = (el) => getComputedStyle(el).display !== 'none';
+            const all = (sel) => [...document.querySelectorAll(sel)];
+            return {
+              both: all('.infranotes-bilingual').length,
+              en_shown: all('.infranotes-lang-en').filter(shown).length,
+              zh_shown: all('.infranotes-lang-zh').filter(shown).length,
+              lone_tables: all('table.infranotes')
+                .filter(t => !t.closest('.infranotes-lang-en, .infranotes-lang-zh'))
+                .map(t => t.innerText.slice(0, 60)),
+              zh_text: all('.infranotes-lang-zh').filter(shown)
+                .map(el => el.innerText).join(' '),
+            }; }""")
+    ctx.close()
+    en, zh = seen["en"], seen["zh"]
+    assert en["both"] > 0 and en["both"] == zh["both"], (en["both"], zh["both"])
+    assert (en["en_shown"], en["zh_shown"]) == (en["both"], 0)
+    assert (zh["en_shown"], zh["zh_shown"]) == (0, zh["both"])
+    assert en["lone_tables"] == [], f"tables with no Chinese rendering: {en['lone_tables']}"
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in zh["zh_text"])
