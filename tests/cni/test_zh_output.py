@@ -40,7 +40,7 @@ def test_exit_and_output_reads_as_the_two_prints_did() -> None:
 def test_plan_table_english_is_the_stored_output_and_chinese_keeps_the_commands() -> None:
     en, zh = scenes.plan_table(), scenes.plan_table(lang="zh")
     assert repr(en) == stored("plan_table.txt")
-    assert zh.header == ("在哪里", "命令", "原因（bridge.go cmdAdd）")
+    assert zh.header == ("执行位置", "命令", "原因（bridge.go cmdAdd）")
     assert [r[1] for r in zh.rows] == [r[1] for r in en.rows]  # commands stay as they are
     assert {r[0] for r in zh.rows} == {"主机", "容器", ""}
     assert zh.rows[9] == ("", "exec host-local ADD (CNI_PATH)", "用同一份配置运行 IPAM")
@@ -115,7 +115,7 @@ def test_leak_tables(tmp_path: Path) -> None:
     assert adds.rows == scenes.leak_adds_table(leaked).rows
     assert scenes.leak_gc_table(leaked, lang="zh") == Table(
         ("步骤", "退出码", "结果"),
-        [("GC（有效：sandbox5）", 0, "释放了其余的"), ("再次 ADD sandbox6", 0, "10.22.0.2/29")],
+        [("GC（仅 sandbox5 有效）", 0, "释放了其余地址"), ("sandbox6 再次 ADD", 0, "10.22.0.2/29")],
     )
 
 
@@ -141,7 +141,7 @@ def test_check_and_del_text() -> None:
     ]
     zh = scenes.check_and_del_text(seen, lang="zh").splitlines()
     assert zh[:-1] == en.splitlines()[:-1]  # the plugins' answers are data
-    assert zh[-1] == "DEL 之后的存储：['last_reserved_ip.0', 'lock']"
+    assert zh[-1] == "DEL 之后的存储内容：['last_reserved_ip.0', 'lock']"
 
 
 def test_compare_translates_names_and_verdicts_not_the_observations() -> None:
@@ -169,11 +169,11 @@ def test_compare_translates_names_and_verdicts_not_the_observations() -> None:
         ],
     )
     zh = scenes.compare(ours, ref, lang="zh")
-    assert zh.header == ("观察项", "我们的与参考插件相比", "我们的结果")
+    assert zh.header == ("观察项", "我们的实现与参考实现", "我们的实现")
     assert [r[0] for r in zh.rows] == [
         "ping-a-b",
         "普通配置：退出码",
-        "二层网桥：网桥 MAC 未变 / 变成了 veth 的 / 被显式设置",
+        "二层网桥：网桥 MAC 保持原值 / 变成 veth 的 / 被显式设置",
         "免费 ARP",
         "bridge accept_ra",
     ]
@@ -189,7 +189,7 @@ def test_dad_and_garp_tables() -> None:
         [(False, False, "ok"), (True, False, "dadfailed"), (True, True, "ok")],
     )
     zh = scenes.dad_table(cases, states, lang="zh")
-    assert zh.header == ("端口上的 hairpin", "增强 DAD", "DAD 之后新地址的状态")
+    assert zh.header == ("端口开启 hairpin", "增强 DAD", "DAD 结束后新地址的状态")
     assert zh.rows == en.rows  # kernel states (dadfailed) stay as the kernel names them
 
     garps = {True: [("10.25.0.2", "00:00:00:00:00:00")], False: []}
@@ -222,7 +222,7 @@ def test_kubenet_table() -> None:
     )
     zh = scenes.kubenet_table(pod, lang="zh")
     assert zh.header == ("观察项", "值")
-    assert [r[0] for r in zh.rows] == ["eth0", "路由", "端口上的 hairpin", "拆除后的链路"]
+    assert [r[0] for r in zh.rows] == ["eth0", "路由", "端口开启 hairpin", "拆除后剩下的链路"]
     assert [r[1] for r in zh.rows] == [r[1] for r in en.rows]
 
 

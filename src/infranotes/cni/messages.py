@@ -17,11 +17,11 @@ tr = Messages(
         "address or error": "地址或错误",
         "step": "步骤",
         "result": "结果",
-        "GC (valid: sandbox5)": "GC（有效：sandbox5）",
-        "released the others": "释放了其余的",
-        "sandbox6 again": "再次 ADD sandbox6",
+        "GC (valid: sandbox5)": "GC（仅 sandbox5 有效）",
+        "released the others": "释放了其余地址",
+        "sandbox6 again": "sandbox6 再次 ADD",
         # The bridge plugin's plan: where each command runs, and why.
-        "where": "在哪里",
+        "where": "执行位置",
         "command": "命令",
         "why (bridge.go cmdAdd)": "原因（bridge.go cmdAdd）",
         "host": "主机",
@@ -46,7 +46,7 @@ tr = Messages(
         ),
         "enabledad: run duplicate address detection": "enabledad：运行重复地址检测",
         "no IPv6 DAD: hairpin would echo its probes back": (
-            "不做 IPv6 DAD：hairpin 会把它的探测原样送回给它"
+            "关闭 IPv6 DAD：hairpin 会把它的探测报文回送给它"
         ),
         "gratuitous ARP when the link comes up": "链路启用时发送免费 ARP",
         "ConfigureIface: the address IPAM chose": "ConfigureIface：IPAM 选定的地址",
@@ -68,7 +68,7 @@ tr = Messages(
             "否则随着 Pod 来来去去，它会跟着变成各端口中最小的 MAC"
         ),
         "enableIPForward: route between the bridge and the host": (
-            "enableIPForward：在网桥和主机之间转发"
+            "enableIPForward：让网桥与主机之间可以路由"
         ),
         "SetupIPMasq: the per-Pod chain": "SetupIPMasq：每个 Pod 自己的链",
         "SetupIPMasq: traffic to the Pod network stays unchanged": (
@@ -78,24 +78,24 @@ tr = Messages(
         "SetupIPMasq: the Pod's packets enter its chain": "SetupIPMasq：Pod 的包进入它自己的链",
         # Our plugins against the reference, observation by observation.
         "observation": "观察项",
-        "ours vs reference": "我们的与参考插件相比",
-        "ours": "我们的结果",
+        "ours vs reference": "我们的实现与参考实现",
+        "ours": "我们的实现",
         "same": "相同",
         "DIFFERENT": "不同",
         "value": "值",
-        "store after DEL: {files}": "DEL 之后的存储：{files}",
+        "store after DEL: {files}": "DEL 之后的存储内容：{files}",
         # The kernel details: DAD, the gratuitous ARP, the bridge's MAC.
         "plain": "普通配置",
         "l2 bridge": "二层网桥",
         "addresses still tentative after ADD": "ADD 之后仍处于暂定状态的地址",
-        "result MACs are the live ones": "结果中的 MAC 与实际的一致",
+        "result MACs are the live ones": "结果里的 MAC 就是实际的 MAC",
         "bridge MAC kept / became the veth's / set explicitly": (
-            "网桥 MAC 未变 / 变成了 veth 的 / 被显式设置"
+            "网桥 MAC 保持原值 / 变成 veth 的 / 被显式设置"
         ),
         "gratuitous ARPs": "免费 ARP",
-        "hairpin on the port": "端口上的 hairpin",
+        "hairpin on the port": "端口开启 hairpin",
         "enhanced DAD": "增强 DAD",
-        "the new address after DAD": "DAD 之后新地址的状态",
+        "the new address after DAD": "DAD 结束后新地址的状态",
         "gratuitous ARPs seen (sender IP, target MAC)": "看到的免费 ARP（发送方 IP，目标 MAC）",
         "{ip}, target {mac}": "{ip}，目标 {mac}",
         "none": "无",
@@ -103,7 +103,7 @@ tr = Messages(
         "routes": "路由",
         "ping gateway": "ping 网关",
         "nat rules": "nat 规则",
-        "links after teardown": "拆除后的链路",
-        "store after teardown": "拆除后的存储",
+        "links after teardown": "拆除后剩下的链路",
+        "store after teardown": "拆除后的存储内容",
     }
 )
