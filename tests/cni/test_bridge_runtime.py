@@ -138,7 +138,8 @@ def test_cli_runs_a_host_local_network(tmp_path: Path, capsys) -> None:
 def test_leak_and_gc_scene(tmp_path: Path) -> None:
     from infranotes.cni import scenes
 
-    adds, gc, data = scenes.leak(data=tmp_path)
+    leaked = scenes.leak(data=tmp_path)
+    adds, gc = scenes.leak_adds_table(leaked), scenes.leak_gc_table(leaked)
     assert [r[1] for r in adds.rows] == [0, 0, 0, 0, 0, 1]
     assert adds.rows[-1][2] == (
         "failed to allocate for range 0: no IP addresses available in "
@@ -148,7 +149,7 @@ def test_leak_and_gc_scene(tmp_path: Path) -> None:
         ("GC (valid: sandbox5)", 0, "released the others"),
         ("sandbox6 again", 0, "10.22.0.2/29"),
     ]
-    assert [r[0] for r in scenes.store_table(data, "podnet").rows] == [
+    assert [r[0] for r in scenes.store_table(leaked.data, "podnet").rows] == [
         "10.22.0.2",
         "10.22.0.6",
         "last_reserved_ip.0",

@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
+import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from infranotes.cni.bridge import load_conf, plan_addresses, plan_links
+from infranotes.cni.bridge import BRIDGE_MAC, Step, load_conf, plan_addresses, plan_links
 from infranotes.cni.lab import (
     BRIDGE_CONF,
     REFERENCE_DIR,
@@ -25,8 +27,14 @@ from infranotes.cni.lab import (
     our_plugin,
     store_files,
 )
+from infranotes.cni.messages import tr
 from infranotes.cni.types import IPConfig, Result, Route
 from infranotes.table import Table
+
+
+def exit_and_output(run: Run, *, lang: str = "en") -> str:
+    """A plugin run as ``print`` showed it: the exit status, then its stdout as it came."""
+    return tr(lang, "exit {rc}", rc=run.rc) + "\n" + run.raw
 
 
 def normalized(run: Run) -> tuple[int, Any]:
@@ -84,44 +92,213 @@ def observe_bridge(which: str, data: Path) -> dict[str, Any]:
     return seen
 
 
-def compare(ours: dict[str, Any], ref: dict[str, Any]) -> Table:
+def observation_name(key: str, *, lang: str = "en") -> str:
+    """An observation's name as a reader sees it. Keys like ``add-a`` name themselves (the
+    prose refers to them); the kernel-detail keys are ``<variant>: <what>`` phrases and the
+    kubenet ones plain words, which are translated here, never in the observations."""
+    variant, sep, what = key.rpartition(": ")
+    if sep:
+        colon = "：" if lang == "zh" else ": "
+        return observation_name(variant, lang=lang) + colon + observation_name(what, lang=lang)
+    names = {
+        "plain": tr(lang, "plain"),
+        "l2 bridge": tr(lang, "l2 bridge"),
+        "exit": tr(lang, "exit"),
+        "addresses still tentative after ADD": tr(lang, "addresses still tentative after ADD"),
+        "result MACs are the live ones": tr(lang, "result MACs are the live ones"),
+        "bridge MAC kept / became the veth's / set explicitly": tr(
+            lang, "bridge MAC kept / became the veth's / set explicitly"
+        ),
+        "gratuitous ARPs": tr(lang, "gratuitous ARPs"),
+        "result": tr(lang, "result"),
+        "routes": tr(lang, "routes"),
+        "hairpin on the port": tr(lang, "hairpin on the port"),
+        "ping gateway": tr(lang, "ping gateway"),
+        "nat rules": tr(lang, "nat rules"),
+        "links after teardown": tr(lang, "links after teardown"),
+        "store after teardown": tr(lang, "store after teardown"),
+    }
+    return names.get(key, key)
+
+
+def compare(ours: dict[str, Any], ref: dict[str, Any], *, lang: str = "en") -> Table:
     """Each observation: equal or not, and what it was."""
-    rows = [(k, "same" if ours[k] == ref.get(k) else "DIFFERENT", str(ours[k])[:70]) for k in ours]
-    return Table(("observation", "ours vs reference", "ours"), rows)
+    rows = [
+        (
+            observation_name(k, lang=lang),
+            tr(lang, "same") if ours[k] == ref.get(k) else tr(lang, "DIFFERENT"),
+            str(ours[k])[:70],
+        )
+        for k in ours
+    ]
+    return Table((tr(lang, "observation"), tr(lang, "ours vs reference"), tr(lang, "ours")), rows)
 
 
-def plan_table(ifname: str = "eth0", netns: str = "/var/run/netns/pod-a") -> Table:
-    """The whole ADD plan for the book's configuration, with a sample IPAM result."""
+def check_and_del_text(seen: dict[str, Any], *, lang: str = "en") -> str:
+    """CHECK and DEL outcomes as the plugin returned them, then what is left in the store."""
+    keys = (
+        "check",
+        "check-no-prev",
+        "check-addr-gone",
+        "del-a",
+        "del-a-again",
+        "del-missing-netns",
+    )
+    lines = [f"{key:18} {seen[key]}" for key in keys]
+    lines.append(tr(lang, "store after DEL: {files}", files=sorted(seen["store-after-del"])))
+    return "\n".join(lines)
+
+
+def where_name(where: str, *, lang: str = "en") -> str:
+    """A plan step's ``where`` (``host``, ``container``, or empty) in ``lang``."""
+    return {"host": tr(lang, "host"), "container": tr(lang, "container")}.get(where, where)
+
+
+def why_text(why: str, *, lang: str = "en") -> str:
+    """A plan step's ``why`` in ``lang``. The steps carry English (bridge.py reads like the
+    reference's cmdAdd); the Chinese is looked up here. ``promiscMode`` and ``hairpinMode``
+    are configuration keys and read the same in both."""
+    rename = re.fullmatch(r"setupVeth: rename it (\S+) \(CNI_IFNAME\)", why)
+    if rename:
+        return tr(lang, "setupVeth: rename it {ifname} (CNI_IFNAME)", ifname=rename[1])
+    whys = {
+        "ensureBridge: create the bridge unless it exists": tr(
+            lang, "ensureBridge: create the bridge unless it exists"
+        ),
+        "ensureBridge: no router advertisements; the plugin owns this interface's routes": tr(
+            lang, "ensureBridge: no router advertisements; the plugin owns this interface's routes"
+        ),
+        "ensureBridge: bring it up": tr(lang, "ensureBridge: bring it up"),
+        "setupVeth: the veth pair, host end named veth<8 hex>": tr(
+            lang, "setupVeth: the veth pair, host end named veth<8 hex>"
+        ),
+        "setupVeth: move the other end into the container's netns": tr(
+            lang, "setupVeth: move the other end into the container's netns"
+        ),
+        "setupVeth: attach the host end to the bridge": tr(
+            lang, "setupVeth: attach the host end to the bridge"
+        ),
+        "setupVeth: bring the host end up": tr(lang, "setupVeth: bring the host end up"),
+        "enabledad: DAD probes carry a nonce (RFC 7527)": tr(
+            lang, "enabledad: DAD probes carry a nonce (RFC 7527)"
+        ),
+        "enabledad: run duplicate address detection": tr(
+            lang, "enabledad: run duplicate address detection"
+        ),
+        "no IPv6 DAD: hairpin would echo its probes back": tr(
+            lang, "no IPv6 DAD: hairpin would echo its probes back"
+        ),
+        "gratuitous ARP when the link comes up": tr(lang, "gratuitous ARP when the link comes up"),
+        "ConfigureIface: the address IPAM chose": tr(
+            lang, "ConfigureIface: the address IPAM chose"
+        ),
+        "ConfigureIface: up only now, with its addresses: with arp_notify the kernel announces "
+        "them in a gratuitous ARP as the link comes up": tr(
+            lang,
+            "ConfigureIface: up only now, with its addresses: with arp_notify the kernel "
+            "announces them in a gratuitous ARP as the link comes up",
+        ),
+        "SettleAddresses: with an IPv6 gateway, wait (50 ms polls, 10 s at most) until no "
+        "address is tentative, i.e. DAD, if on, has finished": tr(
+            lang,
+            "SettleAddresses: with an IPv6 gateway, wait (50 ms polls, 10 s at most) until no "
+            "address is tentative, i.e. DAD, if on, has finished",
+        ),
+        "ConfigureIface: a route from the IPAM result": tr(
+            lang, "ConfigureIface: a route from the IPAM result"
+        ),
+        "isGateway: the gateway address on the bridge": tr(
+            lang, "isGateway: the gateway address on the bridge"
+        ),
+        "ensureAddr: pin the bridge's MAC (the one read after ensureBridge), else it follows "
+        "the lowest port MAC as Pods come and go": tr(
+            lang,
+            "ensureAddr: pin the bridge's MAC (the one read after ensureBridge), else it follows "
+            "the lowest port MAC as Pods come and go",
+        ),
+        "enableIPForward: route between the bridge and the host": tr(
+            lang, "enableIPForward: route between the bridge and the host"
+        ),
+        "SetupIPMasq: the per-Pod chain": tr(lang, "SetupIPMasq: the per-Pod chain"),
+        "SetupIPMasq: traffic to the Pod network stays unchanged": tr(
+            lang, "SetupIPMasq: traffic to the Pod network stays unchanged"
+        ),
+        "SetupIPMasq: everything else is masqueraded": tr(
+            lang, "SetupIPMasq: everything else is masqueraded"
+        ),
+        "SetupIPMasq: the Pod's packets enter its chain": tr(
+            lang, "SetupIPMasq: the Pod's packets enter its chain"
+        ),
+    }
+    return whys.get(why, why)
+
+
+def plan_steps(ifname: str = "eth0", netns: str = "/var/run/netns/pod-a") -> list[Step | None]:
+    """The whole ADD plan for the book's configuration, with a sample IPAM result; ``None``
+    where the IPAM plugin runs."""
     c = load_conf(dict(BRIDGE_CONF))
     result = Result(
         (IPConfig(ipaddress.ip_interface("10.22.1.2/24"), ipaddress.ip_address("10.22.1.1")),),
         (Route(ipaddress.ip_network("0.0.0.0/0")),),
     )
-    steps = [
+    return [
         *plan_links(c, netns, ifname, "veth0a1b2c3d"),
         None,
         *plan_addresses(c, "pod-a", ifname, result),
     ]
+
+
+def _plan_table(steps: list[Step | None], lang: str) -> Table:
     rows = [
-        ("", "exec host-local ADD (CNI_PATH)", "run IPAM with the same config")
+        ("", "exec host-local ADD (CNI_PATH)", tr(lang, "run IPAM with the same config"))
         if s is None
-        else (s.where, " ".join(s.argv), s.why)
+        else (where_name(s.where, lang=lang), " ".join(s.argv), why_text(s.why, lang=lang))
         for s in steps
     ]
-    return Table(("where", "command", "why (bridge.go cmdAdd)"), rows)
+    return Table((tr(lang, "where"), tr(lang, "command"), tr(lang, "why (bridge.go cmdAdd)")), rows)
 
 
-def store_table(data: Path, network: str) -> Table:
+def plan_table(
+    ifname: str = "eth0", netns: str = "/var/run/netns/pod-a", *, lang: str = "en"
+) -> Table:
+    """The whole ADD plan (:func:`plan_steps`): where each command runs, and why."""
+    return _plan_table(plan_steps(ifname, netns), lang)
+
+
+def kernel_steps_table(*, lang: str = "en") -> Table:
+    """The steps of the plan that are about the kernel: accept_ra, DAD, arp_notify, the link
+    coming up, settling, the bridge's MAC."""
+    kernel = ("sysctl -q -w net/ipv", "ip link set eth0 up", "ip -j addr")
+    steps = [
+        s
+        for s in plan_steps()
+        if s is not None and (" ".join(s.argv).startswith(kernel) or BRIDGE_MAC in s.argv)
+    ]
+    return _plan_table(steps, lang)
+
+
+def store_table(data: Path, network: str, *, lang: str = "en") -> Table:
     rows = [
         (name, mode, repr(content)) for name, (mode, content) in store_files(data, network).items()
     ]
-    return Table(("file", "mode", "content"), rows)
+    return Table((tr(lang, "file"), tr(lang, "mode"), tr(lang, "content")), rows)
 
 
-def leak(n_sandboxes: int = 6, data: Path | None = None) -> tuple[Table, Table, Path]:
-    """A crash-looping Pod: each new sandbox ADDs, nobody DELs the old ones. Returns the ADD
-    outcomes, the GC outcome, and the dataDir (``data``, or a scratch directory removed
-    when the process exits)."""
+@dataclass(frozen=True)
+class Leak:
+    """What :func:`leak` saw: each ADD (sandbox, exit, address or the plugin's error), the GC
+    (exit, stdout), the ADD after it (exit, address), and the dataDir."""
+
+    adds: list[tuple[str, int, str]]
+    gc: tuple[int, str]
+    after_gc: tuple[int, str | None]
+    data: Path
+
+
+def leak(n_sandboxes: int = 6, data: Path | None = None) -> Leak:
+    """A crash-looping Pod: each new sandbox ADDs, nobody DELs the old ones; then a GC that
+    keeps only sandbox5, and sandbox6 again. ``data`` is the dataDir (a scratch directory
+    removed when the process exits if not given)."""
     from infranotes.lab import scratch_dir
 
     data = data if data is not None else scratch_dir("cni-leak-")
@@ -136,11 +313,11 @@ def leak(n_sandboxes: int = 6, data: Path | None = None) -> tuple[Table, Table, 
             "ranges": [[{"subnet": "10.22.0.0/29"}]],
         },
     }
-    rows = []
+    adds = []
     for i in range(1, n_sandboxes + 1):
         r = exec_plugin(plugin, "ADD", conf, cid=f"sandbox{i}")
         doc = r.doc or {}
-        rows.append(
+        adds.append(
             (f"sandbox{i}", r.rc, doc["ips"][0]["address"] if r.rc == 0 else doc.get("msg", r.raw))
         )
     valid = dict(
@@ -148,15 +325,23 @@ def leak(n_sandboxes: int = 6, data: Path | None = None) -> tuple[Table, Table, 
     )
     gc = exec_plugin(plugin, "GC", valid, cid="", ifname="")
     after = exec_plugin(plugin, "ADD", conf, cid="sandbox6")
-    tail = [
-        ("GC (valid: sandbox5)", gc.rc, gc.raw or "released the others"),
-        ("sandbox6 again", after.rc, (after.doc or {}).get("ips", [{}])[0].get("address")),
+    address = (after.doc or {}).get("ips", [{}])[0].get("address")
+    return Leak(adds, (gc.rc, gc.raw), (after.rc, address), data)
+
+
+def leak_adds_table(leak: Leak, *, lang: str = "en") -> Table:
+    """Each sandbox's ADD: its address, or host-local's error as the plugin wrote it."""
+    return Table(("ADD", tr(lang, "exit"), tr(lang, "address or error")), leak.adds)
+
+
+def leak_gc_table(leak: Leak, *, lang: str = "en") -> Table:
+    """The GC that keeps sandbox5, and sandbox6's ADD after it."""
+    rc, out = leak.gc
+    rows = [
+        (tr(lang, "GC (valid: sandbox5)"), rc, out or tr(lang, "released the others")),
+        (tr(lang, "sandbox6 again"), *leak.after_gc),
     ]
-    return (
-        Table(("ADD", "exit", "address or error"), rows),
-        Table(("step", "exit", "result"), tail),
-        data,
-    )
+    return Table((tr(lang, "step"), tr(lang, "exit"), tr(lang, "result")), rows)
 
 
 KERNEL_CONF = {
@@ -432,3 +617,36 @@ def kubenet_pod(which: str, data: Path, pod_cidr: str = "10.244.1.0/24") -> dict
         seen["links after teardown"] = pod.exec(["ip", "-br", "link"]).stdout.split()[:1]
         seen["store after teardown"] = sorted(store_files(data / "networks", "kubenet"))
     return seen
+
+
+def dad_table(cases: list[tuple[bool, bool]], states: list[str], *, lang: str = "en") -> Table:
+    """(hairpin, enhanced DAD) and the state :func:`dad_through_bridge` found for each."""
+    return Table(
+        (
+            tr(lang, "hairpin on the port"),
+            tr(lang, "enhanced DAD"),
+            tr(lang, "the new address after DAD"),
+        ),
+        [(*c, s) for c, s in zip(cases, states, strict=True)],
+    )
+
+
+def garp_table(garps: dict[bool, list[tuple[str, str]]], *, lang: str = "en") -> Table:
+    """arp_notify on and off, and the gratuitous ARPs :func:`garp_on_link_up` saw."""
+    rows = [
+        (
+            notify,
+            ("；" if lang == "zh" else ", ").join(
+                tr(lang, "{ip}, target {mac}", ip=ip, mac=mac) for ip, mac in seen
+            )
+            or tr(lang, "none"),
+        )
+        for notify, seen in garps.items()
+    ]
+    return Table(("arp_notify", tr(lang, "gratuitous ARPs seen (sender IP, target MAC)")), rows)
+
+
+def kubenet_table(pod: dict[str, Any], *, lang: str = "en") -> Table:
+    """What :func:`kubenet_pod` saw, one observation a row, values cut at 90 characters."""
+    rows = [(observation_name(k, lang=lang), str(v)[:90]) for k, v in pod.items()]
+    return Table((tr(lang, "observation"), tr(lang, "value")), rows)
