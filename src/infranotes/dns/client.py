@@ -10,6 +10,7 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 
+from infranotes.dns.messages import tr
 from infranotes.table import Table
 
 
@@ -24,13 +25,22 @@ class Reply:
     answer: tuple[tuple[str, int, str, str], ...]
     authority: tuple[tuple[str, int, str, str], ...]
 
-    def table(self) -> Table:
+    def table(self, *, lang: str = "en") -> Table:
         flags = "aa" if self.aa else "-"
-        rows = [("answer", *r) for r in self.answer] + [("authority", *r) for r in self.authority]
+        rows = [(tr(lang, "answer"), *r) for r in self.answer] + [
+            (tr(lang, "authority"), *r) for r in self.authority
+        ]
         return Table(
-            ("section", "name", "ttl", "type", "data"),
+            (tr(lang, "section"), tr(lang, "name"), "ttl", tr(lang, "type"), tr(lang, "data")),
             rows,
-            caption=f"{self.qname} {self.qtype}: {self.rcode}, flags {flags}",
+            caption=tr(
+                lang,
+                "{qname} {qtype}: {rcode}, flags {flags}",
+                qname=self.qname,
+                qtype=self.qtype,
+                rcode=self.rcode,
+                flags=flags,
+            ),
         )
 
 

@@ -6,8 +6,10 @@ real libraries (the case id is in the last column).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from infranotes.dns.messages import tr
 from infranotes.dns.resolvconf import parse_resolv_conf
 from infranotes.dns.search import Answer, Lookup, Step, resolve
 from infranotes.table import Table
@@ -36,138 +38,201 @@ def _respond(answers: dict[str, str]):
     return respond
 
 
-DIFFERENCES = (
-    Difference(
-        "dots >= ndots, name missing",
-        NS + SEARCH + "options ndots:1\n",
-        "no.thing",
-        {},
-        "ndots3-3dots-as-is-miss",
+def differences(lang: str = "en") -> tuple[Difference, ...]:
+    """The cases, with each behaviour described in ``lang`` (the cases themselves are data)."""
+    # A behaviour that is only code (`options ndots:abc`) reads the same in both languages.
+    return (
+        Difference(
+            tr(lang, "dots >= ndots, name missing"),
+            NS + SEARCH + "options ndots:1\n",
+            "no.thing",
+            {},
+            "ndots3-3dots-as-is-miss",
+        ),
+        Difference(
+            tr(lang, "NODATA on the first search domain"),
+            NS + SEARCH + "options ndots:1\n",
+            "svc",
+            {"svc.s1.test.": "NOERROR", "svc.s2.test.": "NOERROR+"},
+            "nodata-at-position-1",
+        ),
+        Difference(
+            tr(lang, "SERVFAIL on the first search domain"),
+            NS + SEARCH + "options ndots:1\n",
+            "svc",
+            {"svc.s1.test.": "SERVFAIL", "svc.s3.test.": "NOERROR+"},
+            "servfail-position-1",
+        ),
+        Difference(
+            tr(lang, "REFUSED on the first search domain"),
+            NS + SEARCH + "options ndots:1\n",
+            "svc",
+            {"svc.s1.test.": "REFUSED", "svc.s3.test.": "NOERROR+"},
+            "refused-position-1",
+        ),
+        Difference(
+            "`domain s1.test s3.test`",
+            NS + "domain s1.test s3.test\noptions ndots:1\n",
+            "svc",
+            {"svc.s3.test.": "NOERROR+"},
+            "domain-with-two-words",
+        ),
+        Difference(
+            "`options ndots:1 ndots:3`",
+            NS + "search s1.test\noptions ndots:1 ndots:3\n",
+            "x.y",
+            {},
+            "ndots-repeated-first-or-last",
+        ),
+        Difference(
+            "`options ndots:abc`",
+            NS + "search s1.test\noptions ndots:abc\n",
+            "svc",
+            {},
+            "ndots-not-a-number",
+        ),
+        Difference(
+            tr(lang, "search line of 416 characters"),
+            NS + "search " + " ".join(f"d{i}.{'a' * 40}.example" for i in range(1, 9)) + "\n",
+            "nosuch",
+            {},
+            "search-line-416-chars",
+        ),
+        Difference(
+            "`search s1.test .`",
+            NS + "search s1.test .\noptions ndots:1\n",
+            "intranet",
+            {"intranet.": "NOERROR+"},
+            "search-with-root",
+        ),
+        Difference(
+            tr(lang, "a 64-octet label in the 2nd search domain"),
+            NS + f"search s1.test {'a' * 64}.test s2.test\n",
+            "nosuch",
+            {},
+            "label64-second-domain",
+        ),
+        Difference(
+            tr(lang, "a 256-character candidate, then s1.test"),
+            NS + "search s2.test.abcd s1.test\noptions ndots:9\n",
+            ".".join(["c" * 59] * 4) + ".ccc",
+            {},
+            "candidate-256-chars-musl-skips",
+        ),
+        Difference(
+            "`options ndots:-1`",
+            NS + "search s1.test\noptions ndots:-1\n",
+            "a.b.c",
+            {},
+            "ndots-minus-1",
+        ),
+        Difference(
+            tr(lang, "`LOCALDOMAIN=s3.test` in the environment"),
+            NS + SEARCH + "options ndots:1\n",
+            "svc",
+            {},
+            "localdomain-replaces-search",
+            env={"LOCALDOMAIN": "s3.test"},
+        ),
+        Difference(
+            tr(lang, "a 2nd search domain of 249 characters"),
+            NS + f"search s1.test {'b' * 63}.{'b' * 63}.{'b' * 63}.{'b' * 57}\n",
+            "svc",
+            {},
+            "glibc-aborts-defdname-cut",
+        ),
+    )
+
+
+DIFFERENCES = differences()
+
+
+# What the search engine gives as a step's reason (search.py), read back to be shown in ``lang``.
+_REASONS = (
+    (
+        re.compile(r"a label of (?P<n>\d+) octets \(at most 63\)"),
+        lambda lang, n: tr(lang, "a label of {n} octets (at most 63)", n=n),
     ),
-    Difference(
-        "NODATA on the first search domain",
-        NS + SEARCH + "options ndots:1\n",
-        "svc",
-        {"svc.s1.test.": "NOERROR", "svc.s2.test.": "NOERROR+"},
-        "nodata-at-position-1",
+    (
+        re.compile(r"(?P<n>\d+) octets on the wire \(at most 255\)"),
+        lambda lang, n: tr(lang, "{n} octets on the wire (at most 255)", n=n),
     ),
-    Difference(
-        "SERVFAIL on the first search domain",
-        NS + SEARCH + "options ndots:1\n",
-        "svc",
-        {"svc.s1.test.": "SERVFAIL", "svc.s3.test.": "NOERROR+"},
-        "servfail-position-1",
+    (
+        re.compile(r"name and domain are (?P<n>\d+) characters, glibc's MAXDNAME is 1025"),
+        lambda lang, n: tr(
+            lang, "name and domain are {n} characters, glibc's MAXDNAME is 1025", n=n
+        ),
     ),
-    Difference(
-        "REFUSED on the first search domain",
-        NS + SEARCH + "options ndots:1\n",
-        "svc",
-        {"svc.s1.test.": "REFUSED", "svc.s3.test.": "NOERROR+"},
-        "refused-position-1",
+    (
+        re.compile(r"(?P<n>\d+) characters after the trailing dot \(musl's limit is 253\)"),
+        lambda lang, n: tr(
+            lang, "{n} characters after the trailing dot (musl's limit is 253)", n=n
+        ),
     ),
-    Difference(
-        "`domain s1.test s3.test`",
-        NS + "domain s1.test s3.test\noptions ndots:1\n",
-        "svc",
-        {"svc.s3.test.": "NOERROR+"},
-        "domain-with-two-words",
-    ),
-    Difference(
-        "`options ndots:1 ndots:3`",
-        NS + "search s1.test\noptions ndots:1 ndots:3\n",
-        "x.y",
-        {},
-        "ndots-repeated-first-or-last",
-    ),
-    Difference(
-        "`options ndots:abc`",
-        NS + "search s1.test\noptions ndots:abc\n",
-        "svc",
-        {},
-        "ndots-not-a-number",
-    ),
-    Difference(
-        "search line of 416 characters",
-        NS + "search " + " ".join(f"d{i}.{'a' * 40}.example" for i in range(1, 9)) + "\n",
-        "nosuch",
-        {},
-        "search-line-416-chars",
-    ),
-    Difference(
-        "`search s1.test .`",
-        NS + "search s1.test .\noptions ndots:1\n",
-        "intranet",
-        {"intranet.": "NOERROR+"},
-        "search-with-root",
-    ),
-    Difference(
-        "a 64-octet label in the 2nd search domain",
-        NS + f"search s1.test {'a' * 64}.test s2.test\n",
-        "nosuch",
-        {},
-        "label64-second-domain",
-    ),
-    Difference(
-        "a 256-character candidate, then s1.test",
-        NS + "search s2.test.abcd s1.test\noptions ndots:9\n",
-        ".".join(["c" * 59] * 4) + ".ccc",
-        {},
-        "candidate-256-chars-musl-skips",
-    ),
-    Difference(
-        "`options ndots:-1`",
-        NS + "search s1.test\noptions ndots:-1\n",
-        "a.b.c",
-        {},
-        "ndots-minus-1",
-    ),
-    Difference(
-        "`LOCALDOMAIN=s3.test` in the environment",
-        NS + SEARCH + "options ndots:1\n",
-        "svc",
-        {},
-        "localdomain-replaces-search",
-        env={"LOCALDOMAIN": "s3.test"},
-    ),
-    Difference(
-        "a 2nd search domain of 249 characters",
-        NS + f"search s1.test {'b' * 63}.{'b' * 63}.{'b' * 63}.{'b' * 57}\n",
-        "svc",
-        {},
-        "glibc-aborts-defdname-cut",
+    (re.compile(r"an empty label"), lambda lang: tr(lang, "an empty label")),
+    (
+        re.compile(r"longer than musl's 256-byte buffer"),
+        lambda lang: tr(lang, "longer than musl's 256-byte buffer"),
     ),
 )
 
 
-def _short(qname: str) -> str:
+def _reason(reason: str, lang: str) -> str:
+    for pattern, say in _REASONS:
+        m = pattern.fullmatch(reason)
+        if m:
+            return say(lang, **m.groupdict())
+    return reason
+
+
+def _short(qname: str, lang: str = "en") -> str:
     name = qname.rstrip(".")
-    return name if len(name) <= 24 else f"{name[:10]}…({len(name)} chars)"
+    if len(name) <= 24:
+        return name
+    return tr(lang, "{head}…({n} chars)", head=name[:10], n=len(name))
 
 
-def _step(step: Step) -> str:
+def _step(step: Step, lang: str) -> str:
     if step.action == "asked":
-        return _short(step.qname) + (" (malformed)" if step.qname.endswith("..") else "")
+        short = _short(step.qname, lang)
+        return tr(lang, "{name} (malformed)", name=short) if step.qname.endswith("..") else short
     if step.action == "abort":
-        return "SIGABRT before any query"
-    reason = step.outcome.split(":", 1)[0]
-    return f"✗ {_short(step.qname)} {step.action}: {reason}"
+        return tr(lang, "SIGABRT before any query")
+    reason = _reason(step.outcome.split(":", 1)[0], lang)
+    return f"✗ {_short(step.qname, lang)} {step.action}: {reason}"
 
 
-def _summary(look: Lookup) -> str:
-    shown = [_step(s) for s in look.steps]
+def _summary(look: Lookup, lang: str) -> str:
+    shown = [_step(s, lang) for s in look.steps]
     if len(shown) > 4:
-        shown = [shown[0], f"… {len(shown) - 2} more …", shown[-1]]
+        shown = [shown[0], tr(lang, "… {n} more …", n=len(shown) - 2), shown[-1]]
     return " → ".join(shown) + f" ⇒ {look.status}"
 
 
-def differences_table() -> Table:
+def differences_table(*, lang: str = "en") -> Table:
+    """One row per case: what each libc asks, in order, and how the lookup ends."""
     rows = []
-    for d in DIFFERENCES:
+    for d in differences(lang):
         looks = [
             resolve(d.name, parse_resolv_conf(d.resolv_conf, libc, env=d.env), _respond(d.answers))
             for libc in ("glibc", "musl")
         ]
         rows.append(
-            (d.behaviour, _short(d.name), _summary(looks[0]), _summary(looks[1]), d.oracle_case)
+            (
+                d.behaviour,
+                _short(d.name, lang),
+                _summary(looks[0], lang),
+                _summary(looks[1], lang),
+                d.oracle_case,
+            )
         )
-    return Table(("behaviour", "name", "glibc 2.36", "musl 1.2.3", "oracle case"), rows)
+    return Table(
+        (
+            tr(lang, "behaviour"),
+            tr(lang, "name"),
+            "glibc 2.36",
+            "musl 1.2.3",
+            tr(lang, "oracle case"),
+        ),
+        rows,
+    )

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from infranotes.dns.manifests import Service
+from infranotes.dns.messages import tr
+from infranotes.table import Table
 
 MASTER_NAMESPACE = "default"  # kubelet's masterServiceNamespace
 MASTER_SERVICES = frozenset({"kubernetes"})
@@ -97,3 +99,39 @@ def stale(started: ServiceEnv, now: ServiceEnv) -> list[tuple[str, str | None, s
         for k in sorted(old.keys() | new.keys())
         if old.get(k) != new.get(k)
     ]
+
+
+def summary(env: ServiceEnv, *, lang: str = "en") -> str:
+    """How many variables a container gets, and from which Services."""
+    return tr(
+        lang,
+        "{n} variables from {services}",
+        n=len(env.variables),
+        services=", ".join(env.services),
+    )
+
+
+def variables_table(env: ServiceEnv, prefix: str = "", *, lang: str = "en") -> Table:
+    """The variables whose name starts with ``prefix``, in the order the container gets them."""
+    return Table(
+        (tr(lang, "variable"), tr(lang, "value")),
+        [v for v in env.variables if v[0].startswith(prefix)],
+    )
+
+
+def stale_table(
+    started: ServiceEnv, now: ServiceEnv, suffix: str = "", *, lang: str = "en"
+) -> Table:
+    """:func:`stale` for the variables whose name ends with ``suffix``."""
+    return Table(
+        (
+            tr(lang, "variable"),
+            tr(lang, "the running container has"),
+            tr(lang, "a container starting now gets"),
+        ),
+        [
+            (k, old or tr(lang, "(missing)"), new or tr(lang, "(gone)"))
+            for k, old, new in stale(started, now)
+            if k.endswith(suffix)
+        ],
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infranotes.dns.kubelet import DNSConfig, DNSOption, KubeletDNS, pod_resolv_conf
+from infranotes.dns.messages import tr
 from infranotes.dns.resolvconf import parse_resolv_conf
 from infranotes.dns.search import Answer, Lookup, resolve
 from infranotes.dns.zone import ZoneSet, parse_zone
@@ -54,27 +55,30 @@ class Scenario:
     name: str
 
 
-def scenarios() -> tuple[Scenario, ...]:
-    """The incident and the three fixes, each as kubelet would write the Pod's file."""
+def scenarios(lang: str = "en") -> tuple[Scenario, ...]:
+    """The incident and the three fixes, each as kubelet would write the Pod's file.
+
+    ``lang`` only changes the titles, which are for the reader; the rest is the same data.
+    """
     ndots2 = DNSConfig(options=(DNSOption("ndots", "2"),))
     return (
         Scenario(
-            "incident: clusterDomain c1",
+            tr(lang, "incident: clusterDomain c1"),
             pod_resolv_conf(WRONG, "default", node_resolv_conf=NODE_RESOLV_CONF).text,
             NAME,
         ),
         Scenario(
-            "fix 1: clusterDomain c2",
+            tr(lang, "fix 1: clusterDomain c2"),
             pod_resolv_conf(RIGHT, "default", node_resolv_conf=NODE_RESOLV_CONF).text,
             NAME,
         ),
         Scenario(
-            "fix 2: trailing dot",
+            tr(lang, "fix 2: trailing dot"),
             pod_resolv_conf(WRONG, "default", node_resolv_conf=NODE_RESOLV_CONF).text,
             NAME + ".",
         ),
         Scenario(
-            "fix 3: dnsConfig ndots:2",
+            tr(lang, "fix 3: dnsConfig ndots:2"),
             pod_resolv_conf(
                 WRONG, "default", dns_config=ndots2, node_resolv_conf=NODE_RESOLV_CONF
             ).text,
@@ -89,16 +93,40 @@ def model(scenario: Scenario, libc: str = "glibc", zones: ZoneSet | None = None)
     return resolve(scenario.name, conf, (zones or incident_zones()).answer)
 
 
-def lookup_table(lookups: dict[str, Lookup]) -> Table:
+def predictions_text(predicted: dict[str, Lookup], *, lang: str = "en") -> str:
+    """One line per libc: the lookup's status, its addresses and the name that answered."""
+    return "\n".join(
+        tr(
+            lang,
+            "{libc}: {status}, {addresses} from {answered_by}",
+            libc=libc,
+            status=look.status,
+            addresses=" ".join(look.addresses),
+            answered_by=look.answered_by,
+        )
+        for libc, look in predicted.items()
+    )
+
+
+def lookup_table(lookups: dict[str, Lookup], *, lang: str = "en") -> Table:
     """One row per query: who asked, the name, the type, the answer."""
     rows = []
     for who, look in lookups.items():
         for q in look.queries:
             rows.append((who, q.qname, q.qtype, q.rcode, " ".join(q.addresses) or "-"))
-    return Table(("client", "qname", "type", "rcode", "answer"), rows)
+    return Table(
+        (
+            tr(lang, "client"),
+            "qname",
+            tr(lang, "type"),
+            "rcode",
+            tr(lang, "answer"),
+        ),
+        rows,
+    )
 
 
-def candidate_table(name: str, resolv_conf: str) -> Table:
+def candidate_table(name: str, resolv_conf: str, *, lang: str = "en") -> Table:
     """The walk each libc would make if no candidate existed, side by side."""
     from infranotes.dns.search import candidates
 
@@ -108,7 +136,7 @@ def candidate_table(name: str, resolv_conf: str) -> Table:
         (i + 1, g[i] if i < len(g) else "", m[i] if i < len(m) else "")
         for i in range(max(len(g), len(m)))
     ]
-    return Table(("#", "glibc", "musl"), rows)
+    return Table((tr(lang, "#"), "glibc", "musl"), rows)
 
 
 def _exists_only_absolute(absolute: str):
@@ -211,36 +239,60 @@ def run_scenarios(
     return runs
 
 
-def scenario_table(runs: list[ScenarioRun]) -> Table:
+def scenario_table(runs: list[ScenarioRun], *, lang: str = "en") -> Table:
+    """Each scenario and client: the names tried and the answer, by the model and for real."""
+    titles = dict(
+        zip((s.title for s in scenarios()), (s.title for s in scenarios(lang)), strict=True)
+    )
+
     def show(look: Lookup | None) -> str:
         if look is None:
-            return "(not run)"
-        return f"{len(look.tried)} name(s) -> {' '.join(look.addresses) or look.status}"
+            return tr(lang, "(not run)")
+        return tr(
+            lang,
+            "{n} name(s) -> {answer}",
+            n=len(look.tried),
+            answer=" ".join(look.addresses) or look.status,
+        )
 
     rows = [
         (
-            r.scenario.title,
+            titles.get(r.scenario.title, r.scenario.title),
             r.client,
             r.scenario.name,
             show(r.model),
             show(r.real),
-            "yes" if r.agree else "NO",
+            tr(lang, "yes") if r.agree else tr(lang, "NO"),
         )
         for r in runs
     ]
-    return Table(("scenario", "client", "name", "model", "real", "agree"), rows)
+    header = (
+        tr(lang, "scenario"),
+        tr(lang, "client"),
+        tr(lang, "name"),
+        tr(lang, "model"),
+        tr(lang, "real"),
+        tr(lang, "agree"),
+    )
+    return Table(header, rows)
 
 
-def cost_table(rows: list[tuple[str, int, str, int, int]], case: str = "exists") -> Table:
+def cost_table(
+    rows: list[tuple[str, int, str, int, int]], case: str = "exists", *, lang: str = "en"
+) -> Table:
     """The figure's numbers: queries per lookup by dots, one column per libc and ndots."""
     cols = [
         (libc, n) for n in sorted({r[1] for r in rows}, reverse=True) for libc in ("glibc", "musl")
     ]
     value = {(r[0], r[1], r[3]): r[4] for r in rows if r[2] == case}
     dots = sorted({r[3] for r in rows})
+    caption = (
+        tr(lang, "queries (A + AAAA) per lookup for a name that exists outside the cluster")
+        if case == "exists"
+        else tr(lang, "queries (A + AAAA) per lookup for a name that exists nowhere")
+    )
     return Table(
-        ("dots", *[f"{libc} ndots:{n}" for libc, n in cols]),
+        (tr(lang, "dots"), *[f"{libc} ndots:{n}" for libc, n in cols]),
         [(d, *[value[(libc, n, d)] for libc, n in cols]) for d in dots],
-        caption="queries (A + AAAA) per lookup for a name that "
-        + ("exists outside the cluster" if case == "exists" else "exists nowhere"),
+        caption=caption,
     )

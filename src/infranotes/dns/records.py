@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import dns.reversename
 
 from infranotes.dns.manifests import Endpoint, Inventory, Service
+from infranotes.dns.messages import tr
 from infranotes.dns.zone import Record, Zone, ZoneAnswer, ZoneSet
 from infranotes.errors import ParseError
 from infranotes.table import Table
@@ -76,8 +77,12 @@ def generate(
     *,
     version: str = "1.1.0",
     ttl: int = DEFAULT_TTL,
+    lang: str = "en",
 ) -> RecordSet:
-    """Every record the spec requires for ``inventory`` in cluster domain ``zone``."""
+    """Every record the spec requires for ``inventory`` in cluster domain ``zone``.
+
+    ``lang`` is the language of the warnings (the records do not depend on it).
+    """
     if version not in SPEC_VERSIONS:
         raise ParseError(
             f"unknown spec version {version!r}",
@@ -96,13 +101,20 @@ def generate(
 
     def add(section: str, owner: str, rtype: str, rdata: str) -> None:
         if len(owner.rstrip(".")) > 253:
-            warnings.append(f"{owner}: longer than 253 octets, left out")
+            warnings.append(tr(lang, "{owner}: longer than 253 octets, left out", owner=owner))
             return
         out.add(SpecRecord(Record(_abs(owner), rtype, ttl, rdata), section))
 
     def address(section: str, owner: str, ip: str, what: str) -> bool:
         if _addr_type(ip) == "AAAA" and version == "1.0.1":
-            warnings.append(f"{what}: {ip} is IPv6; schema 1.0.1 defines no AAAA records")
+            warnings.append(
+                tr(
+                    lang,
+                    "{what}: {ip} is IPv6; schema 1.0.1 defines no AAAA records",
+                    what=what,
+                    ip=ip,
+                )
+            )
             return False
         add(section, owner, _addr_type(ip), ip)
         return True
@@ -132,7 +144,12 @@ def generate(
             ready = [e for e in inventory.endpoints_of(svc) if is_ready(e, svc, version)]
             for e in sorted(ready, key=lambda e: (e.ip, e.hostname or "")):
                 host = f"{endpoint_hostname(e)}.{base}"
-                if not address("2.4.1", base, e.ip, f"endpoint of {svc.namespace}/{svc.name}"):
+                if not address(
+                    "2.4.1",
+                    base,
+                    e.ip,
+                    tr(lang, "endpoint of {service}", service=f"{svc.namespace}/{svc.name}"),
+                ):
                     continue
                 address("2.4.1", host, e.ip, "")
                 ptr("2.4.3", e.ip, host)
@@ -211,14 +228,16 @@ def zone_file(records: Iterable[Record], origin: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def records_table(rs: RecordSet, prefix: str = "") -> Table:
+def records_table(rs: RecordSet, prefix: str = "", *, lang: str = "en") -> Table:
     """The records whose spec section starts with ``prefix``, one row each."""
     rows = [
         (r.record.owner, r.record.ttl, r.record.rtype, r.record.rdata, "§" + r.section)
         for r in rs.records
         if r.section.startswith(prefix)
     ]
-    return Table(("name", "ttl", "type", "data", "spec"), rows)
+    return Table(
+        (tr(lang, "name"), "ttl", tr(lang, "type"), tr(lang, "data"), tr(lang, "spec")), rows
+    )
 
 
 def serve_zones(rs: RecordSet, upstream: Iterable[Zone] = ()) -> ZoneSet:
@@ -226,91 +245,103 @@ def serve_zones(rs: RecordSet, upstream: Iterable[Zone] = ()) -> ZoneSet:
     return ZoneSet((*zones(rs), *upstream))
 
 
-# What changed from the 1.0.1 text (the one the seed note translated) to 1.1.0.
-VERSION_CHANGES = (
-    ("§1 schema version", "1.0.1", "1.1.0"),
-    (
-        "§2.1 ready",
-        "listed in addresses, or the tolerate-unready-endpoints annotation",
-        "listed in addresses, or spec.publishNotReadyAddresses: true",
-    ),
-    ("§2.2 TXT example", '"1.0.0": does not match the text\'s own version (erratum)', '"1.1.0"'),
-    ("§2.3.1 / §2.4.1 addresses", "A records only", "A for IPv4, AAAA for IPv6 addresses"),
-    (
-        "§2.3.2 / §2.4.2 SRV format",
-        "<weight> <priority>: reversed against RFC 2782 (erratum)",
-        "<priority> <weight>, as on the wire",
-    ),
-    ("§2.3.3 / §2.4.3 PTR", "in-addr.arpa only", "in-addr.arpa and ip6.arpa"),
-    (
-        "§2.6 deprecated records",
-        "<a>-<b>-<c>-<d>.<ns>.pod.<zone> A records still required",
-        "removed",
-    ),
-)
+def version_changes(lang: str = "en") -> tuple[tuple[str, str, str], ...]:
+    """What changed from the 1.0.1 text (the one the seed note translated) to 1.1.0."""
+    return (
+        (tr(lang, "§1 schema version"), "1.0.1", "1.1.0"),
+        (
+            tr(lang, "§2.1 ready"),
+            tr(lang, "listed in addresses, or the tolerate-unready-endpoints annotation"),
+            tr(lang, "listed in addresses, or spec.publishNotReadyAddresses: true"),
+        ),
+        (
+            tr(lang, "§2.2 TXT example"),
+            tr(lang, '"1.0.0": does not match the text\'s own version (erratum)'),
+            '"1.1.0"',
+        ),
+        (
+            tr(lang, "§2.3.1 / §2.4.1 addresses"),
+            tr(lang, "A records only"),
+            tr(lang, "A for IPv4, AAAA for IPv6 addresses"),
+        ),
+        (
+            tr(lang, "§2.3.2 / §2.4.2 SRV format"),
+            tr(lang, "<weight> <priority>: reversed against RFC 2782 (erratum)"),
+            tr(lang, "<priority> <weight>, as on the wire"),
+        ),
+        (
+            "§2.3.3 / §2.4.3 PTR",
+            tr(lang, "in-addr.arpa only"),
+            tr(lang, "in-addr.arpa and ip6.arpa"),
+        ),
+        (
+            tr(lang, "§2.6 deprecated records"),
+            tr(lang, "<a>-<b>-<c>-<d>.<ns>.pod.<zone> A records still required"),
+            tr(lang, "removed"),
+        ),
+    )
 
-# Every spec section, where the notebook shows it, and the test that holds it.
-SPEC_SECTIONS = (
-    (
-        "2.2",
-        "Record for Schema Version",
-        "1. Schema version",
-        "test_records.py::test_spec_example[*2.2*]",
-    ),
-    (
-        "2.3.1",
-        "ClusterIP: A / AAAA",
-        "2. ClusterIP Services",
-        "test_records.py::test_spec_example[*2.3.1*]",
-    ),
-    (
-        "2.3.2",
-        "ClusterIP: SRV",
-        "2. ClusterIP Services",
-        "test_records.py::test_spec_example[*2.3.2*]",
-    ),
-    (
-        "2.3.3",
-        "ClusterIP: PTR",
-        "2. ClusterIP Services",
-        "test_records.py::test_spec_example[*2.3.3*]",
-    ),
-    (
-        "2.4.1",
-        "Headless: A / AAAA",
-        "3. Headless Services",
-        "test_records.py::test_spec_example[*2.4.1*], "
-        "test_records.py::test_headless_without_ready_endpoints_is_nxdomain",
-    ),
-    (
-        "2.4.2",
-        "Headless: SRV",
-        "3. Headless Services",
-        "test_records.py::test_spec_example[*2.4.2*]",
-    ),
-    (
-        "2.4.3",
-        "Headless: PTR",
-        "3. Headless Services",
-        "test_records.py::test_spec_example[*2.4.3*]",
-    ),
-    (
-        "2.5",
-        "ExternalName: CNAME",
-        "4. ExternalName Services",
-        "test_records.py::test_spec_example[*2.5*]",
-    ),
-    (
-        "2.6",
-        "Deprecated pod records (1.0.1)",
-        "6. 1.0.1 and 1.1.0",
-        "test_records.py::test_version_differences",
-    ),
-    (
-        "negative",
-        "NXDOMAIN versus NODATA",
-        "5. Negative answers",
-        "test_records.py::test_negative_answers, "
-        "oracles/test_k8s_dns_oracle.py::test_same_answers_as_nsd",
-    ),
-)
+
+VERSION_CHANGES = version_changes()
+
+
+def version_changes_table(*, lang: str = "en") -> Table:
+    """:func:`version_changes` under the two versions."""
+    return Table(("", "1.0.1", "1.1.0"), version_changes(lang))
+
+
+def spec_sections(lang: str = "en") -> tuple[tuple[str, str, str, str], ...]:
+    """Every spec section, where the notebook shows it, and the test that holds it."""
+    schema = tr(lang, "1. Schema version")
+    clusterip = tr(lang, "2. ClusterIP Services")
+    headless = tr(lang, "3. Headless Services")
+    return (
+        (
+            "2.2",
+            tr(lang, "Record for Schema Version"),
+            schema,
+            "test_records.py::test_spec_example[*2.2*]",
+        ),
+        ("2.3.1", "ClusterIP: A / AAAA", clusterip, "test_records.py::test_spec_example[*2.3.1*]"),
+        ("2.3.2", "ClusterIP: SRV", clusterip, "test_records.py::test_spec_example[*2.3.2*]"),
+        ("2.3.3", "ClusterIP: PTR", clusterip, "test_records.py::test_spec_example[*2.3.3*]"),
+        (
+            "2.4.1",
+            "Headless: A / AAAA",
+            headless,
+            "test_records.py::test_spec_example[*2.4.1*], "
+            "test_records.py::test_headless_without_ready_endpoints_is_nxdomain",
+        ),
+        ("2.4.2", "Headless: SRV", headless, "test_records.py::test_spec_example[*2.4.2*]"),
+        ("2.4.3", "Headless: PTR", headless, "test_records.py::test_spec_example[*2.4.3*]"),
+        (
+            "2.5",
+            "ExternalName: CNAME",
+            tr(lang, "4. ExternalName Services"),
+            "test_records.py::test_spec_example[*2.5*]",
+        ),
+        (
+            "2.6",
+            tr(lang, "Deprecated pod records (1.0.1)"),
+            tr(lang, "6. 1.0.1 and 1.1.0"),
+            "test_records.py::test_version_differences",
+        ),
+        (
+            tr(lang, "negative"),
+            tr(lang, "NXDOMAIN versus NODATA"),
+            tr(lang, "5. Negative answers"),
+            "test_records.py::test_negative_answers, "
+            "oracles/test_k8s_dns_oracle.py::test_same_answers_as_nsd",
+        ),
+    )
+
+
+SPEC_SECTIONS = spec_sections()
+
+
+def spec_sections_table(*, lang: str = "en") -> Table:
+    """:func:`spec_sections` as the chapter's last table."""
+    return Table(
+        ("§", tr(lang, "records"), tr(lang, "notebook section"), tr(lang, "tests")),
+        spec_sections(lang),
+    )

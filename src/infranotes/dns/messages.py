@@ -1,0 +1,127 @@
+"""Chinese for what the DNS helpers print (see :mod:`infranotes.i18n`).
+
+Grouped by the module that prints them. Record types, rcodes, statuses (``EAI_NONAME``, ``ok``),
+resolv.conf keywords, names and addresses are data and stay as they are.
+"""
+
+from infranotes.i18n import Messages
+
+tr = Messages(
+    {
+        # client.py: one reply
+        "section": "区段",
+        "name": "名字",
+        "type": "类型",
+        "data": "数据",
+        "answer": "应答",
+        "authority": "授权",
+        "{qname} {qtype}: {rcode}, flags {flags}": "{qname} {qtype}：{rcode}，标志 {flags}",
+        # differences.py: where glibc and musl part ways
+        "behaviour": "行为",
+        "oracle case": "oracle 用例",
+        "dots >= ndots, name missing": "点数 >= ndots，名字不存在",
+        "NODATA on the first search domain": "第一个搜索域返回 NODATA",
+        "SERVFAIL on the first search domain": "第一个搜索域返回 SERVFAIL",
+        "REFUSED on the first search domain": "第一个搜索域返回 REFUSED",
+        "search line of 416 characters": "长 416 个字符的 search 行",
+        "a 64-octet label in the 2nd search domain": "第 2 个搜索域中有一个 64 字节的标签",
+        "a 256-character candidate, then s1.test": "一个 256 个字符的候选名，其后是 s1.test",
+        "`LOCALDOMAIN=s3.test` in the environment": "环境变量中有 `LOCALDOMAIN=s3.test`",
+        "a 2nd search domain of 249 characters": "第 2 个搜索域长 249 个字符",
+        "{head}…({n} chars)": "{head}…（{n} 个字符）",
+        "{name} (malformed)": "{name}（格式错误）",
+        "SIGABRT before any query": "尚未发出任何查询就 SIGABRT",
+        "… {n} more …": "… 另有 {n} 个 …",
+        "a label of {n} octets (at most 63)": "标签长 {n} 字节（最多 63）",
+        "{n} octets on the wire (at most 255)": "报文中占 {n} 字节（最多 255）",
+        "name and domain are {n} characters, glibc's MAXDNAME is 1025": (
+            "名字加域共 {n} 个字符，glibc 的 MAXDNAME 是 1025"
+        ),
+        "{n} characters after the trailing dot (musl's limit is 253)": (
+            "去掉末尾的点后有 {n} 个字符（musl 的上限是 253）"
+        ),
+        "an empty label": "空标签",
+        "longer than musl's 256-byte buffer": "超出 musl 的 256 字节缓冲区",
+        # incident.py: the clusterDomain incident and its fixes
+        "#": "序号",
+        "client": "客户端",
+        "{libc}: {status}, {addresses} from {answered_by}": (
+            "{libc}：{status}，{addresses}，应答来自 {answered_by}"
+        ),
+        "scenario": "场景",
+        "model": "模型",
+        "real": "实测",
+        "agree": "一致",
+        "yes": "是",
+        "NO": "否",
+        "(not run)": "（未运行）",
+        "{n} name(s) -> {answer}": "{n} 个名字 -> {answer}",
+        "incident: clusterDomain c1": "事故：clusterDomain c1",
+        "fix 1: clusterDomain c2": "修复 1：clusterDomain c2",
+        "fix 2: trailing dot": "修复 2：末尾加点",
+        "fix 3: dnsConfig ndots:2": "修复 3：dnsConfig ndots:2",
+        "dots": "点数",
+        "queries (A + AAAA) per lookup for a name that exists outside the cluster": (
+            "对一个存在于集群之外的名字，每次查找发出的查询数（A + AAAA）"
+        ),
+        "queries (A + AAAA) per lookup for a name that exists nowhere": (
+            "对一个哪里都不存在的名字，每次查找发出的查询数（A + AAAA）"
+        ),
+        # records.py: the spec's record set
+        "spec": "规范",
+        "{owner}: longer than 253 octets, left out": "{owner}：超过 253 字节，已略去",
+        "{what}: {ip} is IPv6; schema 1.0.1 defines no AAAA records": (
+            "{what}：{ip} 是 IPv6 地址；schema 1.0.1 没有定义 AAAA 记录"
+        ),
+        "endpoint of {service}": "{service} 的端点",
+        "§1 schema version": "§1 schema 版本",
+        "§2.1 ready": "§2.1 就绪",
+        "listed in addresses, or the tolerate-unready-endpoints annotation": (
+            "列在 addresses 中，或带有 tolerate-unready-endpoints 注解"
+        ),
+        "listed in addresses, or spec.publishNotReadyAddresses: true": (
+            "列在 addresses 中，或 spec.publishNotReadyAddresses: true"
+        ),
+        "§2.2 TXT example": "§2.2 TXT 示例",
+        '"1.0.0": does not match the text\'s own version (erratum)': (
+            '"1.0.0"：与规范文本自身的版本不符（勘误）'
+        ),
+        "§2.3.1 / §2.4.1 addresses": "§2.3.1 / §2.4.1 地址",
+        "A records only": "只有 A 记录",
+        "A for IPv4, AAAA for IPv6 addresses": "IPv4 地址用 A，IPv6 地址用 AAAA",
+        "§2.3.2 / §2.4.2 SRV format": "§2.3.2 / §2.4.2 SRV 格式",
+        "<weight> <priority>: reversed against RFC 2782 (erratum)": (
+            "<weight> <priority>：与 RFC 2782 的顺序相反（勘误）"
+        ),
+        "<priority> <weight>, as on the wire": "<priority> <weight>，与报文中的顺序一致",
+        "in-addr.arpa only": "只有 in-addr.arpa",
+        "in-addr.arpa and ip6.arpa": "in-addr.arpa 和 ip6.arpa",
+        "§2.6 deprecated records": "§2.6 已弃用的记录",
+        "<a>-<b>-<c>-<d>.<ns>.pod.<zone> A records still required": (
+            "仍要求 <a>-<b>-<c>-<d>.<ns>.pod.<zone> A 记录"
+        ),
+        "removed": "已移除",
+        "records": "记录",
+        "notebook section": "本章小节",
+        "tests": "测试",
+        "Record for Schema Version": "Schema 版本记录",
+        "Deprecated pod records (1.0.1)": "已弃用的 Pod 记录（1.0.1）",
+        "negative": "否定应答",
+        "NXDOMAIN versus NODATA": "NXDOMAIN 与 NODATA",
+        # The chapter's own headings, as its Chinese edition names them.
+        "1. Schema version": "第 1 节：Schema 版本",
+        "2. ClusterIP Services": "第 2 节：ClusterIP Service",
+        "3. Headless Services": "第 3 节：Headless Service",
+        "4. ExternalName Services": "第 4 节：ExternalName Service",
+        "5. Negative answers": "第 5 节：否定应答",
+        "6. 1.0.1 and 1.1.0": "第 6 节：1.0.1 与 1.1.0",
+        # envvars.py: the Service environment variables
+        "{n} variables from {services}": "{n} 个变量，来自 {services}",
+        "variable": "变量",
+        "value": "值",
+        "the running container has": "运行中的容器持有",
+        "a container starting now gets": "现在启动的容器得到",
+        "(missing)": "（没有）",
+        "(gone)": "（已消失）",
+    }
+)
