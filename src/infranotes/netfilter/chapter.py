@@ -6,6 +6,7 @@ The cases here are the ones the notebook shows; the live functions take a runnin
 
 from __future__ import annotations
 
+from infranotes.netfilter import messages, scenarios
 from infranotes.netfilter.calico import IPPool, calico_nat_rules
 from infranotes.netfilter.ipvs import (
     DUMMY_DEVICE,
@@ -16,27 +17,63 @@ from infranotes.netfilter.ipvs import (
 )
 from infranotes.netfilter.kubeproxy import Endpoint, ServicePort
 from infranotes.netfilter.lab import NetfilterLab
+from infranotes.netfilter.messages import tr
 from infranotes.netfilter.packet import Node, parse_packet
 from infranotes.netfilter.ruleset import parse_iptables_save
 from infranotes.netfilter.trace import Branch, Step, Tracer
 from infranotes.table import Table
 
 
-def ipvs_entries_table() -> Table:
+def first_packets(rules: str, packets: list[str], *, lang: str = "en") -> str:
+    """Each packet through ``rules`` on the lab's node: its first branch's fate and events."""
+    model = scenarios.tracer(rules)
+    lines = []
+    for text in packets:
+        b = model.trace(parse_packet(text)).branches[0]
+        outcome = messages.joined(
+            [messages.fate(b.fate, lang), *(messages.event(e, lang) for e in b.events)], lang
+        )
+        lines.append(f"{text}\n  -> {outcome}")
+    return "\n".join(lines)
+
+
+def ipvs_entries_table(*, lang: str = "en") -> Table:
     """IPVS's six hook entries with the priority expression and the kernel line they come from."""
-    rows = [(e.hook, e.priority, e.name, e.role, e.source.split(" ", 1)[1]) for e in IPVS_HOOKS]
+    rows = [
+        (e.hook, e.priority, e.name, messages.label(e.role, lang), e.source.split(" ", 1)[1])
+        for e in IPVS_HOOKS
+    ]
     return Table(
-        ("hook", "priority", "function (v5.15)", "what it does", "ip_vs_core.c"),
+        (
+            tr(lang, "hook"),
+            tr(lang, "priority"),
+            tr(lang, "function (v5.15)"),
+            tr(lang, "what it does"),
+            "ip_vs_core.c",
+        ),
         rows,
-        caption="ip_vs_ops4[] (IPv4); from v5.16 the functions are ip_vs_out_hook/ip_vs_in_hook",
+        caption=tr(
+            lang,
+            "ip_vs_ops4[] (IPv4); from v5.16 the functions are ip_vs_out_hook/ip_vs_in_hook",
+        ),
     )
 
 
-def clusterip_path_table() -> Table:
+def clusterip_path_table(*, lang: str = "en") -> Table:
     """The entries a new ClusterIP connection acts at, in IPVS mode, numbered as the figure."""
     acting = [s for s in clusterip_path() if s.what]
-    rows = [(i + 1, s.hook, s.entry.name, s.entry.priority, s.what) for i, s in enumerate(acting)]
-    return Table(("step", "hook", "entry", "priority", "what happens"), rows)
+    rows = [
+        (i + 1, s.hook, s.entry.name, s.entry.priority, messages.label(s.what, lang))
+        for i, s in enumerate(acting)
+    ]
+    header = (
+        tr(lang, "step"),
+        tr(lang, "hook"),
+        tr(lang, "entry"),
+        tr(lang, "priority"),
+        tr(lang, "what happens"),
+    )
+    return Table(header, rows)
 
 
 SERVICES = [
@@ -64,11 +101,11 @@ def lab_node(dummy: bool) -> Node:
     return lab.node()
 
 
-def _mark(b: Branch) -> str:
-    return "0x4000 (masquerade)" if b.packet.mark & 0x4000 else "-"
+def _mark(b: Branch, lang: str) -> str:
+    return tr(lang, "0x4000 (masquerade)") if b.packet.mark & 0x4000 else "-"
 
 
-def ipvs_mode_table() -> Table:
+def ipvs_mode_table(*, lang: str = "en") -> Table:
     """Each packet's fate in the model, and whether KUBE-MARK-MASQ marked it."""
     mode = ipvs_mode()
     rs = parse_iptables_save(mode.rules)
@@ -76,16 +113,34 @@ def ipvs_mode_table() -> Table:
     for what, text, dummy in IPVS_PACKETS:
         tracer = Tracer(rs, lab_node(dummy), mode.set_contents())
         (b,) = tracer.trace(parse_packet(text)).branches
-        rows.append((what, b.fate, _mark(b)))
-    return Table(("packet", "fate (model)", "mark"), rows)
+        rows.append((messages.label(what, lang), messages.fate(b.fate, lang), _mark(b, lang)))
+    return Table((tr(lang, "packet"), tr(lang, "fate (model)"), tr(lang, "mark")), rows)
 
 
 def _key(steps: tuple[Step, ...]) -> list[tuple[object, ...]]:
     return [(s.hook, s.table, s.chain, s.rule, s.verdict) for s in steps]
 
 
+def ipvs_live_table(rows: list[tuple[str, int, str, str]], *, lang: str = "en") -> Table:
+    """:func:`ipvs_mode_live`'s rows (packet, kernel steps, same?, fate) in ``lang``."""
+    shown = [
+        (messages.label(what, lang), n, messages.label(same, lang), messages.fate(fate, lang))
+        for what, n, same, fate in rows
+    ]
+    header = (
+        tr(lang, "packet"),
+        tr(lang, "kernel steps"),
+        tr(lang, "model's steps"),
+        tr(lang, "fate"),
+    )
+    return Table(header, shown)
+
+
 def ipvs_mode_live() -> Table:
-    """The same packets in the lab (two labs: with and without kube-ipvs0), step by step."""
+    """The same packets in the lab (two labs: with and without kube-ipvs0), step by step.
+
+    In English, its rows data; :func:`ipvs_live_table` shows them in either language.
+    """
     mode = ipvs_mode()
     rs = parse_iptables_save(mode.rules)
     rows = []
@@ -103,7 +158,7 @@ def ipvs_mode_live() -> Table:
                 (b,) = tracer.trace(packet).branches
                 same = _key(kernel.steps) == _key(b.steps)
                 rows.append((what, len(kernel.steps), "same" if same else "DIFFERENT", b.fate))
-    return Table(("packet", "kernel steps", "model's steps", "fate"), rows)
+    return ipvs_live_table(rows)
 
 
 POOLS = [IPPool("10.244.0.0/16"), IPPool("10.245.0.0/16", nat_outgoing=False)]
@@ -118,7 +173,7 @@ CALICO_PACKETS = (
 )
 
 
-def calico_table(node: Node | None = None) -> Table:
+def calico_table(node: Node | None = None, *, lang: str = "en") -> Table:
     """Each packet's source as it leaves, per the model, and the last chain that acted."""
     nat = calico_nat_rules(POOLS)
     if node is None:
@@ -128,13 +183,38 @@ def calico_table(node: Node | None = None) -> Table:
     for what, text in CALICO_PACKETS:
         packet = parse_packet(text)
         (b,) = tracer.trace(packet).branches
-        snat = "MASQUERADE" if b.packet.src != packet.src else "kept"
-        rows.append((what, f"{packet.src} > {packet.dst}", b.packet.src, snat))
-    return Table(("packet", "addresses", "leaves with source", "source"), rows)
+        snat = "MASQUERADE" if b.packet.src != packet.src else tr(lang, "kept")
+        addresses = f"{packet.src} > {packet.dst}"
+        rows.append((messages.label(what, lang), addresses, b.packet.src, snat))
+    header = (
+        tr(lang, "packet"),
+        tr(lang, "addresses"),
+        tr(lang, "leaves with source"),
+        tr(lang, "source"),
+    )
+    return Table(header, rows)
+
+
+def calico_live_table(rows: list[tuple[str, str, str, str]], *, lang: str = "en") -> Table:
+    """:func:`calico_live`'s rows (packet, same steps?, kernel's source, model's) in ``lang``."""
+    shown = [
+        (messages.label(what, lang), messages.label(same, lang), kernel, model)
+        for what, same, kernel, model in rows
+    ]
+    header = (
+        tr(lang, "packet"),
+        tr(lang, "steps"),
+        tr(lang, "source (kernel)"),
+        tr(lang, "source (model)"),
+    )
+    return Table(header, shown)
 
 
 def calico_live() -> Table:
-    """The kernel's steps and the source read back from its conntrack entry, beside the model."""
+    """The kernel's steps and the source read back from its conntrack entry, beside the model.
+
+    In English, its rows data; :func:`calico_live_table` shows them in either language.
+    """
     nat = calico_nat_rules(POOLS)
     rows = []
     with NetfilterLab(nat.rules, pod_addresses=LAB_PODS, ipsets=nat.ipsets) as lab:
@@ -150,4 +230,4 @@ def calico_live() -> Table:
             kernel_src = reply.split("dst=")[1].split()[0] if reply else "?"
             same = _key(kernel.steps) == _key(b.steps)
             rows.append((what, "same" if same else "DIFFERENT", kernel_src, b.packet.src))
-    return Table(("packet", "steps", "source (kernel)", "source (model)"), rows)
+    return calico_live_table(rows)

@@ -6,13 +6,18 @@ import textwrap
 
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from infranotes.netfilter import messages
 from infranotes.netfilter.hooks import HOOK_ORDER
+from infranotes.netfilter.messages import tr
 from infranotes.netfilter.trace import Branch, Step, Trace
 from infranotes.plotting import PALETTE, figure
 from infranotes.table import Table
 
 
-def steps_table(steps: tuple[Step, ...] | list[Step], caption: str = "") -> Table:
+def steps_table(
+    steps: tuple[Step, ...] | list[Step], caption: str = "", *, lang: str = "en"
+) -> Table:
+    """One row per rule a branch met; ``caption`` as given (see :func:`branch_table`)."""
     rows = [
         (
             s.hook,
@@ -23,7 +28,38 @@ def steps_table(steps: tuple[Step, ...] | list[Step], caption: str = "") -> Tabl
         )
         for s in steps
     ]
-    return Table(("hook", "table", "chain", "rule", "verdict"), rows, caption=caption)
+    header = (
+        tr(lang, "hook"),
+        tr(lang, "table"),
+        tr(lang, "chain"),
+        tr(lang, "rule"),
+        tr(lang, "verdict"),
+    )
+    return Table(header, rows, caption=caption)
+
+
+def branch_table(
+    branch: Branch, caption: str = "events", *, probability: bool = False, lang: str = "en"
+) -> Table:
+    """:func:`steps_table` of ``branch`` captioned with its events (``caption="events"``) or
+    its fate (``"fate"``), after ``p = ...: `` when ``probability``; all in ``lang``."""
+    if caption == "fate":
+        text = messages.fate(branch.fate, lang)
+    else:
+        text = messages.events(branch.events, lang)
+    if probability:
+        text = f"p = {branch.probability}: {text}"
+    return steps_table(branch.steps, caption=text, lang=lang)
+
+
+def hook_order_table(*, lang: str = "en") -> Table:
+    """Each hook's stages (tables and conntrack steps) in the kernel's order, with priorities."""
+    confirm = tr(lang, "conntrack confirm")
+    rows = [
+        (hook, ", ".join(f"{s} ({p})" if s != "confirm" else confirm for s, p in stages))
+        for hook, stages in HOOK_ORDER.items()
+    ]
+    return Table((tr(lang, "hook"), tr(lang, "stages in order (priority)")), rows)
 
 
 def branches_table(trace: Trace) -> Table:
@@ -35,7 +71,7 @@ def branches_table(trace: Trace) -> Table:
     )
 
 
-def compare_table(model: Branch, kernel: tuple[Step, ...]) -> Table:
+def compare_table(model: Branch, kernel: tuple[Step, ...], *, lang: str = "en") -> Table:
     """Model and kernel side by side, one row per step."""
     n = max(len(model.steps), len(kernel))
     rows = []
@@ -55,8 +91,9 @@ def compare_table(model: Branch, kernel: tuple[Step, ...]) -> Table:
             and (m.hook, m.table, m.chain, m.rule, m.verdict)
             == (k.hook, k.table, k.chain, k.rule, k.verdict)
         )
-        rows.append((i + 1, fmt(m), fmt(k), "=" if same else "DIFFERENT"))
-    return Table(("#", "model", "kernel (xtables-monitor --trace)", ""), rows)
+        rows.append((i + 1, fmt(m), fmt(k), "=" if same else tr(lang, "DIFFERENT")))
+    header = ("#", tr(lang, "model"), tr(lang, "kernel (xtables-monitor --trace)"), "")
+    return Table(header, rows)
 
 
 # Where each hook box sits in the diagram (x, y), and the arrows between them.

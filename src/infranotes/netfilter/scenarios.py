@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from infranotes.netfilter import messages
 from infranotes.netfilter.conntrack import ConntrackTable, send
 from infranotes.netfilter.kubeproxy import Endpoint, ServicePort, kube_proxy_rules
 from infranotes.netfilter.lab import NetfilterLab
+from infranotes.netfilter.messages import tr
 from infranotes.netfilter.packet import parse_packet
 from infranotes.netfilter.ruleset import parse_iptables_save
 from infranotes.netfilter.trace import Tracer
@@ -89,15 +91,36 @@ def tracer(rules: str = RULES) -> Tracer:
     return Tracer(parse_iptables_save(rules), NetfilterLab(rules).node())
 
 
-def summary_table(rules: str = RULES) -> Table:
+def ruleset_size(rules: str = RULES, *, lang: str = "en") -> str:
+    """How long ``rules`` is: its lines and its rules."""
+    n = parse_iptables_save(rules).rule_count()
+    return tr(lang, "{lines} lines, {rules} rules", lines=rules.count("\n"), rules=n)
+
+
+def summary_table(rules: str = RULES, *, lang: str = "en") -> Table:
     """Every scenario packet: its branches, where it ends up, and what happens to it."""
     t = tracer(rules)
     rows = []
     for title, pkt in PACKETS.items():
         trace = t.trace(parse_packet(pkt))
         for b in trace.branches:
-            rows.append((title, f"{b.probability:.2f}", b.destination, b.packet.src, b.fate))
-    return Table(("scenario", "p", "destination", "source after NAT", "fate"), rows)
+            rows.append(
+                (
+                    messages.label(title, lang),
+                    f"{b.probability:.2f}",
+                    b.destination,
+                    b.packet.src,
+                    messages.fate(b.fate, lang),
+                )
+            )
+    header = (
+        tr(lang, "scenario"),
+        "p",
+        tr(lang, "destination"),
+        tr(lang, "source after NAT"),
+        tr(lang, "fate"),
+    )
+    return Table(header, rows)
 
 
 # ---------------------------------------------------------------- stale UDP conntrack entries
@@ -135,24 +158,33 @@ STALE_STEPS = (
 )
 
 
-def stale_udp_model() -> Table:
+def stale_udp_table(rows: list[tuple[str, str, str]], *, lang: str = "en") -> Table:
+    """The stale-entry story's rows (step, conntrack state, where the query went) in ``lang``."""
+    shown = [
+        (messages.label(what, lang), state, messages.label(to, lang)) for what, state, to in rows
+    ]
+    header = (tr(lang, "step"), "conntrack", tr(lang, "query goes to"))
+    return Table(header, shown)
+
+
+def stale_udp_model(*, lang: str = "en") -> Table:
     """Where each query of the story goes, by the conntrack model."""
     table = ConntrackTable()
-    tr = tracer(STALE_STEPS[0].rules or "")
+    model = tracer(STALE_STEPS[0].rules or "")
     rows = []
     now = 0.0
     for step in STALE_STEPS:
         if step.rules is not None:
-            tr = tracer(step.rules)
+            model = tracer(step.rules)
         if step.delete:
             table.delete(dst="10.244.1.11")
         if step.rules is not None and step is not STALE_STEPS[0]:
             rows.append((step.what, "-", "(no packet)"))
             continue
-        r = send(tr, table, parse_packet(DNS_PACKET), now)
+        r = send(model, table, parse_packet(DNS_PACKET), now)
         rows.append((step.what, r.state, r.destination))
         now += 1
-    return Table(("step", "conntrack", "query goes to"), rows)
+    return stale_udp_table(rows, lang=lang)
 
 
 _REPLY_SRC = re.compile(
@@ -162,7 +194,11 @@ _REPLY_SRC = re.compile(
 
 
 def stale_udp_live(lab: NetfilterLab) -> Table:
-    """The same story in the kernel: the conntrack entry's reply source after each step."""
+    """The same story in the kernel: the conntrack entry's reply source after each step.
+
+    In English: the rows are data (the oracle compares them with the model's); show them in
+    another language with :func:`stale_udp_table`.
+    """
     rows = []
     packet = parse_packet(DNS_PACKET)
     for i, step in enumerate(STALE_STEPS):
@@ -182,47 +218,53 @@ def stale_udp_live(lab: NetfilterLab) -> Table:
                 ip, port = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
                 dest = f"{ip}:{port}"
         rows.append((step.what, "ESTABLISHED" if had else "NEW", dest))
-    return Table(("step", "conntrack", "query goes to"), rows)
+    return stale_udp_table(rows)
 
 
-def table_full_model(max_entries: int = 4) -> Table:
+def table_full_model(max_entries: int = 4, *, lang: str = "en") -> Table:
     """A tiny conntrack table filling up: early_drop evicts the one unanswered flow, then
     every new connection is dropped while all entries are assured."""
     table = ConntrackTable(max_entries=max_entries)
-    tr = tracer()
+    model = tracer()
     rows = []
     for i in range(max_entries + 3):
         pkt = parse_packet(f"tcp 10.0.0.5:{41000 + i} > 10.96.0.20:80 iif eth0")
         before = len(table.entries)
-        r = send(tr, table, pkt, now=float(i))
+        r = send(model, table, pkt, now=float(i))
         if r.state != "DROPPED" and i != max_entries - 1:
             table.reply(pkt, now=float(i))  # answered, so assured; flow 4 never gets a reply
         evicted = before == max_entries and r.state == "NEW"
         rows.append(
             (
-                f"flow {i + 1} (sport {41000 + i})",
+                tr(lang, "flow {n} (sport {sport})", n=i + 1, sport=41000 + i),
                 r.state,
-                "early_drop evicted an unassured entry" if evicted else "-",
+                tr(lang, "early_drop evicted an unassured entry") if evicted else "-",
                 len(table.entries),
                 table.dropped,
             )
         )
     return Table(
-        ("new connection", "result", "note", "entries", "dropped"),
+        (
+            tr(lang, "new connection"),
+            tr(lang, "result"),
+            tr(lang, "note"),
+            tr(lang, "entries"),
+            tr(lang, "dropped"),
+        ),
         rows,
         caption=f"nf_conntrack_max = {max_entries}",
     )
 
 
-def nat_once_table(rules: str, notrack_rules: str, packet: str) -> Table:
+def nat_once_table(rules: str, notrack_rules: str, packet: str, *, lang: str = "en") -> Table:
     """NAT decided by the first packet, reused for the next, skipped for an untracked one."""
     table = ConntrackTable()
-    tr = tracer(rules)
+    model = tracer(rules)
     p = parse_packet(packet)
     rows = []
     for label, t, tab in (
-        ("first packet", tr, table),
-        ("next packet, same connection", tr, table),
+        ("first packet", model, table),
+        ("next packet, same connection", model, table),
         ("with NOTRACK in raw", tracer(notrack_rules), None),
     ):
         if tab is None:
@@ -233,5 +275,13 @@ def nat_once_table(rules: str, notrack_rules: str, packet: str) -> Table:
             b = r.branch
             state, dest, fate = r.state, r.destination, b.fate if b else "dropped"
         assert b is not None
-        rows.append((label, state, sum(s.table == "nat" for s in b.steps), dest, fate))
-    return Table(("packet", "conntrack", "nat rules met", "destination", "fate"), rows)
+        met = sum(s.table == "nat" for s in b.steps)
+        rows.append((messages.label(label, lang), state, met, dest, messages.fate(fate, lang)))
+    header = (
+        tr(lang, "packet"),
+        "conntrack",
+        tr(lang, "nat rules met"),
+        tr(lang, "destination"),
+        tr(lang, "fate"),
+    )
+    return Table(header, rows)

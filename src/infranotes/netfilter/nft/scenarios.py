@@ -6,8 +6,12 @@ The same :func:`~infranotes.netfilter.scenarios.example_services` and packets, t
 
 from __future__ import annotations
 
-from infranotes.netfilter import scenarios
+from dataclasses import dataclass
+from fractions import Fraction
+
+from infranotes.netfilter import messages, scenarios
 from infranotes.netfilter.lab import NODE_UP
+from infranotes.netfilter.messages import tr
 from infranotes.netfilter.nft.kubeproxy import kube_proxy_nft
 from infranotes.netfilter.nft.lab import NftLab
 from infranotes.netfilter.nft.model import parse_nft_json
@@ -23,7 +27,7 @@ def tracer(rules: str = RULES) -> NftTracer:
     return NftTracer(parse_nft_json(rules, "kube-proxy (nftables mode)"), NftLab(rules).node())
 
 
-def side_by_side() -> Table:
+def side_by_side(*, lang: str = "en") -> Table:
     """Each scenario packet in both modes: probability, destination, source, fate, rules met."""
     ipt, nft = scenarios.tracer(), tracer()
     rows = []
@@ -33,27 +37,38 @@ def side_by_side() -> Table:
         new = sorted(nft.trace(packet).branches, key=lambda b: b.destination)
         for a, b in zip(old, new, strict=True):
             same = (a.destination, a.packet.src) == (b.destination, b.packet.src)
+            iptables = tr(
+                lang,
+                "iptables: {destination} from {source}",
+                destination=a.destination,
+                source=a.packet.src,
+            )
             rows.append(
                 (
-                    title,
+                    messages.label(title, lang),
                     str(b.probability)
                     if a.share == b.probability
                     else f"{a.share} vs {b.probability}",
                     b.destination,
                     b.packet.src,
-                    "same" if same else f"iptables: {a.destination} from {a.packet.src}",
+                    tr(lang, "same") if same else iptables,
                     f"{len(a.steps)} / {len(b.steps)}",
-                    b.fate,
+                    messages.fate(b.fate, lang),
                 )
             )
-    return Table(
-        ("scenario", "p", "destination", "source after NAT", "iptables mode",
-         "rules met (iptables / nft)", "fate (nftables mode)"),
-        rows,
-    )  # fmt: skip
+    header = (
+        tr(lang, "scenario"),
+        "p",
+        tr(lang, "destination"),
+        tr(lang, "source after NAT"),
+        tr(lang, "iptables mode"),
+        tr(lang, "rules met (iptables / nft)"),
+        tr(lang, "fate (nftables mode)"),
+    )
+    return Table(header, rows)
 
 
-def steps_table(branch: NftBranch) -> Table:
+def steps_table(branch: NftBranch, *, lang: str = "en") -> Table:
     """One branch rule by rule, with each rule as ``nft list ruleset`` writes it."""
     rows = [
         (
@@ -65,12 +80,46 @@ def steps_table(branch: NftBranch) -> Table:
         )
         for s in branch.steps
     ]
-    caption = f"p = {branch.probability}: {branch.fate}; " + "; ".join(branch.events)
-    return Table(("hook", "chain", "handle", "verdict", "rule"), rows, caption=caption)
+    outcome = messages.joined(
+        [messages.fate(branch.fate, lang), *(messages.event(e, lang) for e in branch.events)], lang
+    )
+    caption = f"p = {branch.probability}: {outcome}"
+    header = (tr(lang, "hook"), tr(lang, "chain"), tr(lang, "handle"), tr(lang, "verdict"),
+              tr(lang, "rule"))  # fmt: skip
+    return Table(header, rows, caption=caption)
 
 
-def kernel_agrees(lab: NftLab, packet: str) -> Table:
-    """Send ``packet`` through the kernel in ``lab`` and show its path beside the model's."""
+@dataclass(frozen=True)
+class Agreement:
+    """The kernel's path for one packet and the model's branch that took the same path."""
+
+    rows: tuple[tuple[str, str, int | str, str], ...]  # hook, chain, handle, verdict
+    probability: Fraction
+    kernel_dst: str
+    kernel_src: str
+    model_dst: str
+    model_src: str
+
+    def table(self, *, lang: str = "en") -> Table:
+        caption = tr(
+            lang,
+            "the kernel's path (nft monitor trace) is the model's branch with p = {p}; kernel: "
+            "{kernel_dst} from {kernel_src}, model: {model_dst} from {model_src}",
+            p=self.probability,
+            kernel_dst=self.kernel_dst,
+            kernel_src=self.kernel_src,
+            model_dst=self.model_dst,
+            model_src=self.model_src,
+        )
+        header = (tr(lang, "hook"), tr(lang, "chain"), tr(lang, "handle"), tr(lang, "verdict"))
+        return Table(header, self.rows, caption=caption)
+
+
+def kernel_agrees(lab: NftLab, packet: str) -> Agreement:
+    """Send ``packet`` through the kernel in ``lab`` and find the model's branch it took.
+
+    ``.table(lang=...)`` shows the kernel's path with the two outcomes in the caption.
+    """
     p = parse_packet(packet)
     assert lab.ruleset is not None
     model = NftTracer(lab.ruleset, lab.node()).trace(p)
@@ -79,11 +128,13 @@ def kernel_agrees(lab: NftLab, packet: str) -> Table:
     same = [b for b in model.branches if [(s.hook, s.table, s.chain, s.rule, s.verdict)
                                           for s in b.steps] == key]  # fmt: skip
     assert same, "the kernel took a path the model does not have"
-    rows = [(s.hook, s.chain, s.rule if s.rule is not None else "policy", s.verdict)
-            for s in kernel.steps]  # fmt: skip
-    caption = (
-        f"the kernel's path (nft monitor trace) is the model's branch with p = "
-        f"{same[0].probability}; kernel: {kernel.destination} from {kernel.source}, "
-        f"model: {same[0].destination} from {same[0].packet.src}"
+    rows = tuple((s.hook, s.chain, s.rule if s.rule is not None else "policy", s.verdict)
+                 for s in kernel.steps)  # fmt: skip
+    return Agreement(
+        rows,
+        same[0].probability,
+        kernel.destination,
+        kernel.source,
+        same[0].destination,
+        same[0].packet.src,
     )
-    return Table(("hook", "chain", "handle", "verdict"), rows, caption=caption)
