@@ -177,5 +177,57 @@ tr = Messages(
         "checked): the values are zeros from the rest of the mapped page": (
             "musl 读过了文件末尾（只检查了大小 >= 44 和魔数）：这些值是映射页其余部分的零"
         ),
+        # the RTC (rtc.py) and the notebook's tables (chapter.py, cases.py)
+        "The RTC keeps local time: at boot hwclock converts it with the zone of /etc/localtime, "
+        "so a wrong zone there shifts the system clock itself.": (
+            "RTC 保存的是本地时间：开机时 hwclock 按 /etc/localtime 的时区换算它，"
+            "所以那里的时区一旦错了，系统时钟本身就会偏移。"
+        ),
+        "The RTC keeps UTC: at boot it is copied to the system clock as is; the zone only "
+        "changes how times are displayed.": (
+            "RTC 保存的是 UTC：开机时它被原样复制到系统时钟；时区只影响时间如何显示。"
+        ),
+        "no RTC device in /sys/class/rtc on this machine": (
+            "这台机器的 /sys/class/rtc 中没有 RTC 设备"
+        ),
+        "adjtimex: {state}, flags {flags}; synchronised: {synchronised}": (
+            "adjtimex：{state}，标志 {flags}；已同步：{synchronised}"
+        ),
+        "the true local time": "真实的本地时间",
+        "Windows shut down last (RTC in local time)": "最后关机的是 Windows（RTC 为本地时间）",
+        "Linux synced by NTP and wrote the RTC (UTC)": "Linux 经 NTP 同步并写回了 RTC（UTC）",
+        "RTC holds": "RTC 中的值",
+        "Linux shows": "Linux 显示",
+        "Windows shows": "Windows 显示",
+        "server offset (s)": "服务器偏差 (s)",
+        "client measured (s)": "客户端测得 (s)",
+        "chronyd would": "chronyd 的做法",
+        "slewing it takes": "渐调所需时间",
+        "slew": "渐调",
+        "step": "跳变",
+        "{abbr} {offset}h DST": "{abbr} {offset}h 夏令时",
+        "image without tzdata, TZ=Asia/Shanghai": "镜像中没有 tzdata，TZ=Asia/Shanghai",
+        "TZ names a zone that does not exist": "TZ 指定了一个不存在的时区",
+        "/etc/localtime copied, not linked (Asia/Tokyo); /etc/timezone says Shanghai": (
+            "/etc/localtime 是复制的而不是链接（Asia/Tokyo）；/etc/timezone 写的是 Shanghai"
+        ),
+        "host's /etc/localtime bind-mounted (a file inside the container)": (
+            "绑定挂载宿主机的 /etc/localtime（在容器内是一个普通文件）"
+        ),
+        "the fix: a symlink, and tzdata in the image": "修复：使用符号链接，并在镜像中安装 tzdata",
+        "TZ=CST6CDT: a zone file for glibc, a rule-less POSIX string for musl": (
+            "TZ=CST6CDT：对 glibc 是时区文件，对 musl 是没有规则的 POSIX 字符串"
+        ),
+        "TZDIR pointing elsewhere: glibc follows it, musl ignores it": (
+            "TZDIR 指向别处：glibc 照它查找，musl 忽略它"
+        ),
+        "(not run)": "（未运行）",
+        "case": "情形",
+        "doctor predicts": "诊断器预测",
+        "libc prints": "libc 实际打印",
+        "zone name": "时区名",
+        "warnings": "警告",
+        "source": "来源",
+        "state in January 2024": "2024 年一月的状态",
     }
 )
