@@ -4,43 +4,71 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from infranotes.plotting import PALETTE, figure
 from infranotes.table import Table
 from infranotes.timekeeping.lab import EPOCHS, Setup, build_root, run_live
+from infranotes.timekeeping.messages import said, say, tr
+from infranotes.timekeeping.resolve import ZoneState, diagnose
 
-__all__ = ["CASES", "build_root", "compare_cases", "offset_history", "stale_copy"]
-from infranotes.timekeeping.resolve import diagnose
+__all__ = [
+    "CASES",
+    "CaseResult",
+    "build_root",
+    "cases_table",
+    "compare_cases",
+    "offset_history",
+    "run_cases",
+    "stale_copy",
+    "stale_state",
+    "stale_table",
+]
 from infranotes.timekeeping.tzif import parse_tzif
 
 ZI = "/usr/share/zoneinfo"
 
 CASES = (
     (
-        "image without tzdata, TZ=Asia/Shanghai",
+        said(lambda lang: tr(lang, "image without tzdata, TZ=Asia/Shanghai")),
         Setup("no-tzdata", "missing", env={"TZ": "Asia/Shanghai"}, tzdata=False),
     ),
-    ("TZ names a zone that does not exist", Setup("tz-typo", env={"TZ": "Asia/Shangai"})),
     (
-        "/etc/localtime copied, not linked (Asia/Tokyo); /etc/timezone says Shanghai",
+        said(lambda lang: tr(lang, "TZ names a zone that does not exist")),
+        Setup("tz-typo", env={"TZ": "Asia/Shangai"}),
+    ),
+    (
+        said(
+            lambda lang: tr(
+                lang, "/etc/localtime copied, not linked (Asia/Tokyo); /etc/timezone says Shanghai"
+            )
+        ),
         Setup("copied", "copy:Asia/Tokyo", timezone="Asia/Shanghai\n"),
     ),
     (
-        "host's /etc/localtime bind-mounted (a file inside the container)",
+        said(
+            lambda lang: tr(
+                lang, "host's /etc/localtime bind-mounted (a file inside the container)"
+            )
+        ),
         Setup("bind-mounted", "copy:Europe/Berlin"),
     ),
     (
-        "the fix: a symlink, and tzdata in the image",
+        said(lambda lang: tr(lang, "the fix: a symlink, and tzdata in the image")),
         Setup("fixed", f"symlink:{ZI}/Asia/Shanghai", timezone="Asia/Shanghai\n"),
     ),
     (
-        "TZ=CST6CDT: a zone file for glibc, a rule-less POSIX string for musl",
+        said(
+            lambda lang: tr(
+                lang, "TZ=CST6CDT: a zone file for glibc, a rule-less POSIX string for musl"
+            )
+        ),
         Setup("cst6cdt", env={"TZ": "CST6CDT"}),
     ),
     (
-        "TZDIR pointing elsewhere: glibc follows it, musl ignores it",
+        said(lambda lang: tr(lang, "TZDIR pointing elsewhere: glibc follows it, musl ignores it")),
         Setup("tzdir", env={"TZ": "Asia/Shanghai", "TZDIR": "/opt/zoneinfo"}),
     ),
 )
@@ -52,31 +80,67 @@ def _fmt(abbr: str, off: int) -> str:
     return f"{abbr} {sign}{h:02d}{m:02d}"
 
 
-def compare_cases(base: Path, live: bool) -> Table:
+@dataclass(frozen=True)
+class CaseResult:
+    """One case: the doctor's answer per libc and, when run live, what each libc printed."""
+
+    title: str  # English; also in Chinese (a Said)
+    predicted: dict[str, ZoneState]
+    printed: dict[str, tuple[str, int]] | None  # libc -> (abbreviation, offset); None: not run
+
+
+def run_cases(base: Path, live: bool) -> list[CaseResult]:
     """For each case: the doctor's prediction per libc (January 2024) and, when ``live``,
     what glibc's ``date`` and the musl probe print in a mount namespace built the same way."""
-    rows = []
+    results = []
     for title, setup in CASES:
         root = build_root(setup, base)
         pred = {libc: diagnose(root, setup.env, libc, EPOCHS[0]) for libc in ("glibc", "musl")}
         real = run_live(setup, root) if live else None
+        printed = {libc: real[libc][0] for libc in ("glibc", "musl")} if real else None
+        results.append(CaseResult(title, pred, printed))
+    return results
+
+
+def _warnings(state: ZoneState, lang: str) -> str:
+    sep = "；" if lang == "zh" else "; "
+    return sep.join(say(w, lang) for w in state.warnings)
+
+
+def cases_table(results: list[CaseResult], lang: str = "en") -> Table:
+    """The cases side by side: prediction, what libc printed, the zone's name, the warnings."""
+    rows = []
+    for r in results:
         for libc in ("glibc", "musl"):
-            p = pred[libc]
-            got = _fmt(*real[libc][0]) if real else "(not run)"
+            p = r.predicted[libc]
+            got = _fmt(*r.printed[libc]) if r.printed else tr(lang, "(not run)")
             rows.append(
                 (
-                    title if libc == "glibc" else "",
+                    say(r.title, lang) if libc == "glibc" else "",
                     libc,
                     _fmt(p.abbreviation, p.utc_offset_seconds),
                     got,
                     p.zone or "-",
-                    "; ".join(p.warnings) or "-",
+                    _warnings(p, lang) or "-",
                 )
             )
-    return Table(("case", "libc", "doctor predicts", "libc prints", "zone name", "warnings"), rows)
+    header = (
+        tr(lang, "case"),
+        "libc",
+        tr(lang, "doctor predicts"),
+        tr(lang, "libc prints"),
+        tr(lang, "zone name"),
+        tr(lang, "warnings"),
+    )
+    return Table(header, rows)
 
 
-def stale_copy(base: Path) -> Table:
+def compare_cases(base: Path, live: bool, lang: str = "en") -> Table:
+    """:func:`run_cases` as :func:`cases_table` shows it."""
+    return cases_table(run_cases(base, live), lang=lang)
+
+
+def stale_state(base: Path) -> ZoneState:
     """A copied /etc/localtime after tzdata is updated: the copy no longer matches any file."""
     root = build_root(Setup("stale", "missing"), base)
     # the image's tzdata is replaced by another release (the tzdata Python package's)
@@ -84,18 +148,24 @@ def stale_copy(base: Path) -> Table:
     newer = Path(str(resources.files("tzdata").joinpath("zoneinfo")))
     shutil.copytree(newer, root / "usr/share/zoneinfo")
     shutil.copyfile(f"{ZI}/America/Sao_Paulo", root / "etc/localtime")  # copied from the old one
-    d = diagnose(root, {}, "glibc", EPOCHS[0])
-    return Table(
-        ("zone name", "source", "state in January 2024", "warnings"),
-        [
-            (
-                d.zone or "-",
-                d.source,
-                _fmt(d.abbreviation, d.utc_offset_seconds),
-                "; ".join(d.warnings),
-            )
-        ],
+    return diagnose(root, {}, "glibc", EPOCHS[0])
+
+
+def stale_table(d: ZoneState, lang: str = "en") -> Table:
+    """The doctor's answer for the stale copy, as one row."""
+    header = (
+        tr(lang, "zone name"),
+        tr(lang, "source"),
+        tr(lang, "state in January 2024"),
+        tr(lang, "warnings"),
     )
+    row = (d.zone or "-", say(d.source, lang), _fmt(d.abbreviation, d.utc_offset_seconds))
+    return Table(header, [(*row, _warnings(d, lang))])
+
+
+def stale_copy(base: Path, lang: str = "en") -> Table:
+    """:func:`stale_state` as :func:`stale_table` shows it."""
+    return stale_table(stale_state(base), lang=lang)
 
 
 def offset_history(zones: tuple[str, ...], start: int = 1900, end: int = 2030):

@@ -54,6 +54,8 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from infranotes.timekeeping.messages import said, tr
+
 Reader = Callable[[str], bytes | None]  # path inside the root -> bytes, None if unopenable
 TZDEFAULT = "/etc/localtime"
 TZDIR = "/usr/share/zoneinfo"
@@ -397,11 +399,23 @@ def _glibc_read(data: bytes | None) -> _GlibcFile | None:
             tzspec = _cstr(raw + b"\0", 0)
             if data[pos + tzspec_len : pos + tzspec_len + 1] != b"\n":
                 notes.append(
-                    f"the footer has no closing newline: glibc read it as {tzspec!r} "
-                    "(the file size minus the data, less one byte)"
+                    said(
+                        lambda lang: tr(
+                            lang,
+                            "the footer has no closing newline: glibc read it as {tzspec!r} "
+                            "(the file size minus the data, less one byte)",
+                            tzspec=tzspec,
+                        )
+                    )
                 )
         else:
-            notes.append("the footer does not start with a newline: glibc ignores it")
+            notes.append(
+                said(
+                    lambda lang: tr(
+                        lang, "the footer does not start with a newline: glibc ignores it"
+                    )
+                )
+            )
         if tzspec == "":
             tzspec = None
     if ntrans == 0:
@@ -445,9 +459,17 @@ def _glibc_default(read: Reader, tzdir: str, st: _GlibcTZ) -> _GlibcFile | None:
     f.names = names
     f.default_names = (std.name, dst.name)
     f.notes.append(
-        f"no rule in TZ: glibc took the transitions from {tzdir}/{TZDEFRULES} (TZDEFRULES), "
-        f"shifted to the given offsets; after its last transition its own footer "
-        f"{f.tzspec!r} applies, names and offsets included"
+        said(
+            lambda lang: tr(
+                lang,
+                "no rule in TZ: glibc took the transitions from {tzdir}/{rules} (TZDEFRULES), "
+                "shifted to the given offsets; after its last transition its own footer "
+                "{tzspec!r} applies, names and offsets included",
+                tzdir=tzdir,
+                rules=TZDEFRULES,
+                tzspec=f.tzspec,
+            )
+        )
     )
     return f
 
@@ -490,7 +512,9 @@ def glibc_localtime(tz: str | None, read: Reader, at: int, tzdir_env: str | None
     notes: list[str] = []
     if tz == "":
         tz = "Universal"
-        notes.append("TZ is empty: glibc reads the file 'Universal' (tzset.c)")
+        notes.append(
+            said(lambda lang: tr(lang, "TZ is empty: glibc reads the file 'Universal' (tzset.c)"))
+        )
     if tz is not None and tz.startswith(":"):
         tz = tz[1:]
     if tz is None:
@@ -516,14 +540,20 @@ def glibc_localtime(tz: str | None, read: Reader, at: int, tzdir_env: str | None
     return Local(abbr, off, dst, tuple(notes))
 
 
-STATEFUL = (
-    "the footer names a DST zone without rules: glibc loads posixrules in the middle of "
-    "localtime and keeps it, so the answer after the last transition depends on earlier "
-    "calls in the same process (this is the first call's)"
+STATEFUL = said(
+    lambda lang: tr(
+        lang,
+        "the footer names a DST zone without rules: glibc loads posixrules in the middle of "
+        "localtime and keeps it, so the answer after the last transition depends on earlier "
+        "calls in the same process (this is the first call's)",
+    )
 )
-UNPREDICTABLE = (
-    "a rule 'M' with no month number: glibc's compute_change reads __mon_yday[-1], memory "
-    "before its month table, so when DST starts or ends is unpredictable"
+UNPREDICTABLE = said(
+    lambda lang: tr(
+        lang,
+        "a rule 'M' with no month number: glibc's compute_change reads __mon_yday[-1], "
+        "memory before its month table, so when DST starts or ends is unpredictable",
+    )
 )
 
 
@@ -714,10 +744,17 @@ def musl_localtime(tz: str | None, read: Reader, at: int) -> Local:
     try:
         return _musl_localtime(tz, read, at, notes)
     except _Crash as exc:
+        where = str(exc)
         notes.append(
-            f"musl reads outside the mapped file ({exc}): the process is killed by SIGSEGV, "
-            "or reads whatever memory lies there (only the size >= 44 and the magic are "
-            "checked before the counts are trusted)"
+            said(
+                lambda lang: tr(
+                    lang,
+                    "musl reads outside the mapped file ({exc}): the process is killed by "
+                    "SIGSEGV, or reads whatever memory lies there (only the size >= 44 and the "
+                    "magic are checked before the counts are trusted)",
+                    exc=where,
+                )
+            )
         )
         return Local("", 0, False, tuple(dict.fromkeys(notes)), crashed=True)
 
@@ -758,8 +795,13 @@ def _musl_localtime(tz: str | None, read: Reader, at: int, notes: list[str]) -> 
             scale = 3
             if zi.byte(4) == 0:
                 notes.append(
-                    "a version-1 file (version byte NUL): musl takes any byte but '1' as "
-                    "version 2+ and reads a second header past the v1 data"
+                    said(
+                        lambda lang: tr(
+                            lang,
+                            "a version-1 file (version byte NUL): musl takes any byte but '1' "
+                            "as version 2+ and reads a second header past the v1 data",
+                        )
+                    )
                 )
         else:
             trans = 44
@@ -777,14 +819,25 @@ def _musl_localtime(tz: str | None, read: Reader, at: int, notes: list[str]) -> 
             rules_text = data[k + 1 : -1].decode("latin-1") + "\n"
             if rules_text == "\n":
                 notes.append(
-                    "the footer is empty: after the last transition musl has no zone, "
-                    "so UTC with an empty name"
+                    said(
+                        lambda lang: tr(
+                            lang,
+                            "the footer is empty: after the last transition musl has no zone, "
+                            "so UTC with an empty name",
+                        )
+                    )
                 )
         else:
             rules_text = None
             notes.append(
-                "the file does not end with a newline: musl has no footer rules, so after "
-                "the last transition it uses the first standard and DST types with day-0 rules"
+                said(
+                    lambda lang: tr(
+                        lang,
+                        "the file does not end with a newline: musl has no footer rules, so "
+                        "after the last transition it uses the first standard and DST types "
+                        "with day-0 rules",
+                    )
+                )
             )
             name0 = name1 = None
             for p in range(types, abbrevs, 6):
@@ -808,7 +861,7 @@ def _musl_localtime(tz: str | None, read: Reader, at: int, notes: list[str]) -> 
         # scan_trans(t, local=0)
         n = (index - trans) >> scale
 
-        def tr(m: int) -> int:
+        def trans_at(m: int) -> int:
             x = (zi.u32(trans + (m << scale)) << 32) | zi.u32(trans + (m << scale) + 4)
             if scale == 3:
                 return x - (1 << 64) if x >> 63 else x
@@ -821,14 +874,14 @@ def _musl_localtime(tz: str | None, read: Reader, at: int, notes: list[str]) -> 
             a, cnt = 0, n
             while cnt > 1:
                 m = a + cnt // 2
-                if at < tr(m):
+                if at < trans_at(m):
                     cnt //= 2
                 else:
                     a, cnt = m, cnt - cnt // 2
             i = None
             if a != n - 1:
                 i = zi.byte(index + a)
-                if a == 0 and at < tr(0):
+                if a == 0 and at < trans_at(0):
                     # "Find the lowest non-DST type, or 0 if none."
                     ntypes = (abbrevs - types) // 6
                     i = next((j for j in range(ntypes) if not zi.byte(types + 6 * j + 4)), 0)
@@ -856,8 +909,15 @@ def _musl_localtime(tz: str | None, read: Reader, at: int, notes: list[str]) -> 
         r1, p = _musl_getrule(text, p + 1)
     if zi is None and tz and posix_form and len(std) < 3:
         notes.append(
-            f"TZ={tz!r}: musl takes a standard-time name of {len(std)} letters "
-            "(POSIX asks for at least 3; glibc refuses it and uses UTC with an empty name)"
+            said(
+                lambda lang: tr(
+                    lang,
+                    "TZ={tz!r}: musl takes a standard-time name of {n} letters (POSIX asks for "
+                    "at least 3; glibc refuses it and uses UTC with an empty name)",
+                    tz=tz,
+                    n=len(std),
+                )
+            )
         )
     return _musl_rules(at, [std, dst], timezone, dst_off, daylight, r0, r1, zi, notes)
 
@@ -892,7 +952,12 @@ def _musl_rules(
 def _musl_done(local: Local, zi: _Map | None, notes: list[str]) -> Local:
     if zi is not None and zi.overrun:
         notes.append(
-            "musl read past the end of the file (only its size >= 44 and the magic are "
-            "checked): the values are zeros from the rest of the mapped page"
+            said(
+                lambda lang: tr(
+                    lang,
+                    "musl read past the end of the file (only its size >= 44 and the magic "
+                    "are checked): the values are zeros from the rest of the mapped page",
+                )
+            )
         )
     return Local(local.abbr, local.gmtoff, local.isdst, tuple(dict.fromkeys(notes)))

@@ -34,6 +34,7 @@ from infranotes.timekeeping.libcsim import (
     musl_posix_form,
     musl_reads,
 )
+from infranotes.timekeeping.messages import said, say, tr
 from infranotes.timekeeping.posixtz import PosixTZ, parse_posix_tz
 from infranotes.timekeeping.tzif import parse_tzif
 
@@ -164,15 +165,41 @@ def _file_verdict(label: str, data: bytes, libc: str, warnings: list[str]) -> bo
     """True when ``libc`` uses the file; warns when the file is damaged or refused."""
     why = _damage(data)
     if not _usable(data, libc):
-        what = "not a TZif file" if data[:4] != b"TZif" else f"a TZif file {libc} refuses ({why})"
-        warnings.append(f"{label} is {what}: UTC is used")
+        if data[:4] != b"TZif":
+            warnings.append(
+                said(lambda lang: tr(lang, "{label} is not a TZif file: UTC is used", label=label))
+            )
+        else:
+            warnings.append(
+                said(
+                    lambda lang: tr(
+                        lang,
+                        "{label} is a TZif file {libc} refuses ({why}): UTC is used",
+                        label=label,
+                        libc=libc,
+                        why=why,
+                    )
+                )
+            )
         return False
     if why is not None:
         warnings.append(
-            f"{label} is damaged ({why}) but {libc} still uses it: the values below are "
-            f"what {libc} makes of it, not the zone's"
+            said(
+                lambda lang: tr(
+                    lang,
+                    "{label} is damaged ({why}) but {libc} still uses it: the values below are "
+                    "what {libc} makes of it, not the zone's",
+                    label=label,
+                    why=why,
+                    libc=libc,
+                )
+            )
         )
     return True
+
+
+def _default(lang: str) -> str:
+    return tr(lang, "default (UTC)")
 
 
 def _localtime(root: Path, libc: str, warnings: list[str]) -> tuple[str | None, str, tuple]:
@@ -183,30 +210,55 @@ def _localtime(root: Path, libc: str, warnings: list[str]) -> tuple[str | None, 
         target = os.readlink(link)
         if data is None:
             warnings.append(
-                f"/etc/localtime points to {target}, which does not exist or is not a "
-                "TZif file: UTC is used"
+                said(
+                    lambda lang: tr(
+                        lang,
+                        "/etc/localtime points to {target}, which does not exist or is not a "
+                        "TZif file: UTC is used",
+                        target=target,
+                    )
+                )
             )
-            return None, "default (UTC)", ()
+            return None, said(_default), ()
         if not _file_verdict(f"/etc/localtime -> {target}", data, libc, warnings):
-            return None, "default (UTC)", ()
-        return zone_name_from_link(target), f"/etc/localtime -> {target} (symlink)", ()
+            return None, said(_default), ()
+        source = said(lambda lang: tr(lang, "/etc/localtime -> {target} (symlink)", target=target))
+        return zone_name_from_link(target), source, ()
     if data is None:
-        warnings.append("/etc/localtime is missing: UTC is used (install tzdata and link a zone)")
-        return None, "default (UTC)", ()
+        warnings.append(
+            said(
+                lambda lang: tr(
+                    lang, "/etc/localtime is missing: UTC is used (install tzdata and link a zone)"
+                )
+            )
+        )
+        return None, said(_default), ()
     if not _file_verdict("/etc/localtime", data, libc, warnings):
-        return None, "default (UTC)", ()
+        return None, said(_default), ()
     same = same_content(root, data)
     if same:
         warnings.append(
-            "/etc/localtime is a copy, not a symlink: the zone name is lost (same "
-            f"content as {', '.join(same[:4])}) and a tzdata update will not reach it"
+            said(
+                lambda lang: tr(
+                    lang,
+                    "/etc/localtime is a copy, not a symlink: the zone name is lost (same "
+                    "content as {same}) and a tzdata update will not reach it",
+                    same=", ".join(same[:4]),
+                )
+            )
         )
     else:
         warnings.append(
-            "/etc/localtime is a copy that matches no zone file here: stale after a "
-            "tzdata update, or from another tzdata release"
+            said(
+                lambda lang: tr(
+                    lang,
+                    "/etc/localtime is a copy that matches no zone file here: stale after a "
+                    "tzdata update, or from another tzdata release",
+                )
+            )
         )
-    return (same[0] if len(same) == 1 else None), "/etc/localtime (a copy)", same
+    copy = said(lambda lang: tr(lang, "/etc/localtime (a copy)"))
+    return (same[0] if len(same) == 1 else None), copy, same
 
 
 def diagnose(root: Path, env: Mapping[str, str], libc: str = "glibc", at: int = 0) -> ZoneState:
@@ -231,14 +283,27 @@ def diagnose(root: Path, env: Mapping[str, str], libc: str = "glibc", at: int = 
         local = glibc_localtime(tz, read, at, env.get("TZDIR") or None)
     else:
         local = musl_localtime(tz, read, at)
-    warnings += [f"{libc}: {note}" for note in local.notes]
+    warnings += [_from_libc(libc, note) for note in local.notes]
     if not -89999 <= local.gmtoff <= 93599:
         warnings.append(
-            f"{libc} reports a UTC offset of {local.gmtoff} s, which no zone has "
-            "(RFC 8536 allows -89999..93599): a program's local times will be garbage"
+            said(
+                lambda lang: tr(
+                    lang,
+                    "{libc} reports a UTC offset of {offset} s, which no zone has "
+                    "(RFC 8536 allows -89999..93599): a program's local times will be garbage",
+                    libc=libc,
+                    offset=local.gmtoff,
+                )
+            )
         )
     if local.abbr == "" and not any("empty name" in w for w in warnings):
-        warnings.append(f'{libc} gives an empty zone name here (tm_zone is "")')
+        warnings.append(
+            said(
+                lambda lang: tr(
+                    lang, '{libc} gives an empty zone name here (tm_zone is "")', libc=libc
+                )
+            )
+        )
     state = ZoneState(
         zone, source, local.abbr, local.gmtoff, local.isdst, at, libc, tuple(warnings), same
     )
@@ -256,6 +321,11 @@ def diagnose(root: Path, env: Mapping[str, str], libc: str = "glibc", at: int = 
     )
 
 
+def _from_libc(libc: str, note: str) -> str:
+    """A note of the libc port, prefixed with the libc's name (in both languages)."""
+    return said(lambda lang: f"{libc}: {say(note, lang)}")
+
+
 def _glibc_tz(
     root: Path, tz: str, env: Mapping[str, str], warnings: list[str]
 ) -> tuple[str | None, str]:
@@ -263,17 +333,33 @@ def _glibc_tz(
     read = _reader(root)
     tzdir = env.get("TZDIR") or ZONEINFO
     if env.get("TZDIR"):
-        warnings.append(f"TZDIR={env['TZDIR']}: glibc looks for zones there (musl does not)")
+        warnings.append(
+            said(
+                lambda lang: tr(
+                    lang,
+                    "TZDIR={tzdir}: glibc looks for zones there (musl does not)",
+                    tzdir=env["TZDIR"],
+                )
+            )
+        )
     if tz == "":
         path = f"{tzdir.rstrip('/')}/Universal"
         data = read(path)
         if data is not None and _file_verdict(path, data, "glibc", warnings):
-            return "Universal", f"TZ is empty: glibc reads the zone file {path}"
+            return "Universal", said(
+                lambda lang: tr(lang, "TZ is empty: glibc reads the zone file {path}", path=path)
+            )
         warnings.append(
-            f"TZ is empty and {path} cannot be used: glibc reads 'Universal' as a POSIX TZ "
-            "string, a zone named 'Universal' at UTC+0"
+            said(
+                lambda lang: tr(
+                    lang,
+                    "TZ is empty and {path} cannot be used: glibc reads 'Universal' as a POSIX "
+                    "TZ string, a zone named 'Universal' at UTC+0",
+                    path=path,
+                )
+            )
         )
-        return None, "TZ is empty (POSIX string 'Universal')"
+        return None, said(lambda lang: tr(lang, "TZ is empty (POSIX string 'Universal')"))
     value = tz[1:] if tz.startswith(":") else tz
     if value == "":
         return "UTC", "TZ=':' : UTC"
@@ -282,15 +368,38 @@ def _glibc_tz(
     if data is not None:
         if _file_verdict(path, data, "glibc", warnings):
             name = value if not value.startswith("/") else zone_name_from_link(value)
-            return name, f"TZ={tz} (zone file {path})"
-        warnings.append(f"TZ={tz}: glibc then reads the value as a POSIX TZ string")
+            return name, _zone_file(tz, path)
+        warnings.append(
+            said(
+                lambda lang: tr(
+                    lang, "TZ={tz}: glibc then reads the value as a POSIX TZ string", tz=tz
+                )
+            )
+        )
     posix = _glibc_posix_fallback(value)
     if not _is_clean_posix(value):
         warnings.append(
-            f"TZ={tz}: no zone file {path}; glibc read it as a POSIX TZ string, "
-            f"so the zone is '{posix.std}' at UTC{_fmt(posix.std_offset)}"
+            said(
+                lambda lang: tr(
+                    lang,
+                    "TZ={tz}: no zone file {path}; glibc read it as a POSIX TZ string, so the "
+                    "zone is '{std}' at UTC{offset}",
+                    tz=tz,
+                    path=path,
+                    std=posix.std,
+                    offset=_fmt(posix.std_offset),
+                )
+            )
         )
-    return None, f"TZ={tz} (POSIX string)"
+    return None, _posix_string(tz)
+
+
+def _zone_file(tz: str, path: str) -> str:
+    return said(lambda lang: tr(lang, "TZ={tz} (zone file {path})", tz=tz, path=path))
+
+
+def _posix_string(tz: str) -> str:
+    return said(lambda lang: tr(lang, "TZ={tz} (POSIX string)", tz=tz))
 
 
 def _musl_tz(
@@ -299,7 +408,7 @@ def _musl_tz(
     """musl: TZ="" is "UTC"; letters then an offset (or UTC/GMT) are POSIX, else a file."""
     read = _reader(root)
     if "TZDIR" in env:
-        warnings.append("musl ignores TZDIR")
+        warnings.append(said(lambda lang: tr(lang, "musl ignores TZDIR")))
     s = tz or "UTC"
     if not musl_posix_form(s):
         value = s[1:] if s.startswith(":") else s
@@ -313,24 +422,40 @@ def _musl_tz(
                 if data is not None:
                     break
         if data is None:
-            warnings.append(f"TZ={tz}: musl found no zone file: UTC is used")
-            return None, "default (UTC)"
+            warnings.append(
+                said(lambda lang: tr(lang, "TZ={tz}: musl found no zone file: UTC is used", tz=tz))
+            )
+            return None, said(_default)
         if not _file_verdict(path, data, "musl", warnings):
-            return None, "default (UTC)"
-        return value, f"TZ={tz} (zone file {path})"
+            return None, said(_default)
+        return value, _zone_file(tz, path)
     try:
         posix = parse_posix_tz(s, source="TZ")
     except ParseError:
         warnings.append(
-            f"TZ={tz} is not a valid POSIX TZ string; musl reads whatever prefix it can"
+            said(
+                lambda lang: tr(
+                    lang,
+                    "TZ={tz} is not a valid POSIX TZ string; musl reads whatever prefix it can",
+                    tz=tz,
+                )
+            )
         )
-        return None, f"TZ={tz} (POSIX string)"
+        return None, _posix_string(tz)
     if posix.dst and posix.start is None:
         warnings.append(
-            f"TZ={tz} names a DST zone without rules: musl applies DST all year "
-            "(glibc would load the zone file of that name, or take posixrules)"
+            said(
+                lambda lang: tr(
+                    lang,
+                    "TZ={tz} names a DST zone without rules: musl applies DST all year (glibc "
+                    "would load the zone file of that name, or take posixrules)",
+                    tz=tz,
+                )
+            )
         )
-    return (None if tz else "UTC"), (f"TZ={tz} (POSIX string)" if tz else "TZ is empty: UTC")
+    if not tz:
+        return "UTC", said(lambda lang: tr(lang, "TZ is empty: UTC"))
+    return None, _posix_string(tz)
 
 
 def _glibc_posix_fallback(value: str) -> PosixTZ:
@@ -373,8 +498,16 @@ def _timezone_file_warning(root: Path, state: ZoneState, warnings: list[str]) ->
     name = f.read_text(errors="replace").strip()
     known = {state.zone, *state.same_content_as} - {None}
     if name and name not in known:
+        used = state.zone or state.source
         warnings.append(
-            f"/etc/timezone says {name!r} but the C library uses "
-            f"{state.zone or state.source}: libc never reads /etc/timezone (Debian's "
-            "dpkg-reconfigure tzdata, some Java builds and Python's tzlocal do)"
+            said(
+                lambda lang: tr(
+                    lang,
+                    "/etc/timezone says {name!r} but the C library uses {used}: libc never reads "
+                    "/etc/timezone (Debian's dpkg-reconfigure tzdata, some Java builds and "
+                    "Python's tzlocal do)",
+                    name=name,
+                    used=say(used, lang),
+                )
+            )
         )

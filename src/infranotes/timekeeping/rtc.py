@@ -14,6 +14,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from infranotes.errors import ParseError
+from infranotes.timekeeping.messages import said, tr
 
 
 @dataclass(frozen=True)
@@ -23,15 +24,17 @@ class Adjtime:
     last_calibration: int
     mode: str  # "UTC" or "LOCAL"
 
-    def explain(self) -> str:
+    def explain(self, lang: str = "en") -> str:
         if self.mode == "LOCAL":
-            return (
+            return tr(
+                lang,
                 "The RTC keeps local time: at boot hwclock converts it with the zone of "
-                "/etc/localtime, so a wrong zone there shifts the system clock itself."
+                "/etc/localtime, so a wrong zone there shifts the system clock itself.",
             )
-        return (
+        return tr(
+            lang,
             "The RTC keeps UTC: at boot it is copied to the system clock as is; the zone "
-            "only changes how times are displayed."
+            "only changes how times are displayed.",
         )
 
 
@@ -129,7 +132,7 @@ def system_to_rtc(epoch: int, mode: str, zone: tzinfo) -> datetime:
 class DualBootStep:
     """One step of the dual-boot story: who wrote the RTC, and what each system shows."""
 
-    step: str
+    step: str  # in English; also in Chinese (a :class:`~infranotes.timekeeping.messages.Said`)
     rtc: str  # the RTC's naive reading
     linux_shows: str  # local time Linux displays after booting from this RTC
     windows_shows: str  # local time Windows displays after booting from this RTC
@@ -149,15 +152,15 @@ def dual_boot(true_epoch: int, zone: tzinfo) -> list[DualBootStep]:
     by_linux = system_to_rtc(true_epoch, "UTC", zone)
     truth = datetime.fromtimestamp(true_epoch, zone).strftime(fmt)
     return [
-        DualBootStep("the true local time", "-", truth, truth),
+        DualBootStep(said(lambda lang: tr(lang, "the true local time")), "-", truth, truth),
         DualBootStep(
-            "Windows shut down last (RTC in local time)",
+            said(lambda lang: tr(lang, "Windows shut down last (RTC in local time)")),
             by_windows.strftime(fmt),
             shown(by_windows, "UTC"),
             shown(by_windows, "LOCAL"),
         ),
         DualBootStep(
-            "Linux synced by NTP and wrote the RTC (UTC)",
+            said(lambda lang: tr(lang, "Linux synced by NTP and wrote the RTC (UTC)")),
             by_linux.strftime(fmt),
             shown(by_linux, "UTC"),
             shown(by_linux, "LOCAL"),
