@@ -122,7 +122,7 @@ tr = Messages(
             "{server}：0.4.0 → 1.5.0，逐行核对无误，各表行数与 SQLite 相同"
         ),
         "injected failure in {revision}, after filling {table}, before dropping {column}": (
-            "在 {revision} 中注入的失效：发生在填充 {table} 之后、删除 {column} 之前"
+            "在 {revision} 中注入的失效，发生在填充 {table} 之后、删除 {column} 之前"
         ),
         "upgrade failed in revision {failed}: {reason}; the database is recorded at {at}": (
             "升级在修订 {failed} 中失败：{reason}；数据库记录的修订是 {at}"
