@@ -67,7 +67,7 @@ def test_chain_table_english_is_the_docstrings_and_chinese_translates_every_revi
     before = Table(before.header, [(a, b, c.replace("``", "`")) for a, b, c in before.rows])
     assert repr(chapter.chain_table()) == repr(before)
     zh = chapter.chain_table(lang="zh")
-    assert list(zh.header) == ["修订", "基于", "改动内容"]
+    assert list(zh.header) == ["修订", "上一修订", "改动内容"]
     assert [row[:2] for row in zh.rows] == [row[:2] for row in before.rows]
     for (rev, _, en), (_, _, text) in zip(before.rows, zh.rows, strict=True):
         assert text != en and CJK.search(text), f"{rev} has no Chinese"
@@ -122,9 +122,13 @@ def test_socket_check_and_upgraded_on() -> None:
         (
             ["unexpected table project_metadata"],
             "drift:  ['unexpected table project_metadata']",
-            "漂移：['多出表 project_metadata']",
+            "结构漂移：['多出的表 project_metadata']",
         ),
-        ([], "drift:  none: the schema is exactly 1.2.0's", "漂移：无：表结构与 1.2.0 的完全一致"),
+        (
+            [],
+            "drift:  none: the schema is exactly 1.2.0's",
+            "结构漂移：无：表结构与 1.2.0 的完全一致",
+        ),
     ],
 )
 def test_halfway_failure(drift: list[str], last_en: str, last_zh: str) -> None:
@@ -157,7 +161,7 @@ def test_refused_is_the_drift_errors_message(n: int) -> None:
     assert chapter.refused(v) == f"retry:   {DriftError(v)}"
     zh = chapter.refused(v, "zh")
     assert zh.startswith("重试：拒绝升级：无法确认数据库处于 1.2.0（")
-    assert f"{n} 处差异：多出表 project_metadata" in zh
+    assert f"{n} 处差异：多出的表 project_metadata" in zh
     if n == 1:  # the notebook's case, word for word
         assert chapter.refused(v) == (
             "retry:   refusing to upgrade: the database is not verifiably at 1.2.0 "
@@ -169,9 +173,10 @@ def test_refused_is_the_drift_errors_message(n: int) -> None:
 
 def test_after_the_repair() -> None:
     assert chapter.drift_after_repair([]) == "drift after the repair: none"
-    assert chapter.drift_after_repair([], "zh") == "修复后的漂移：无"
+    assert chapter.drift_after_repair([], "zh") == "修复后的结构漂移：无"
     assert (
-        chapter.drift_after_repair(["missing table user"], "zh") == "修复后的漂移：['缺少表 user']"
+        chapter.drift_after_repair(["missing table user"], "zh")
+        == "修复后的结构漂移：['缺少表 user']"
     )
     applied = ("1.3.0", "1.4.0", "1.5.0")
     assert (
@@ -187,16 +192,16 @@ def test_after_the_repair() -> None:
     ("line", "zh"),
     [
         ("missing table user", "缺少表 user"),
-        ("unexpected table project_metadata", "多出表 project_metadata"),
+        ("unexpected table project_metadata", "多出的表 project_metadata"),
         ("user: missing column salt", "user：缺少列 salt"),
-        ("user: unexpected column extra", "user：多出列 extra"),
+        ("user: unexpected column extra", "user：多出的列 extra"),
         (
             "access_log: missing index pid_optime (project_id, op_time)",
             "access_log：缺少索引 pid_optime（project_id, op_time）",
         ),
         (
             "replication_job: unexpected index poid_status (policy_id, status)",
-            "replication_job：多出索引 poid_status（policy_id, status）",
+            "replication_job：多出的索引 poid_status（policy_id, status）",
         ),
         # forms not translated here stay English in both editions
         ("user.realname: is VARCHAR(20), expected VARCHAR(255)", None),
@@ -226,7 +231,7 @@ def test_real_drift_lines_read_in_chinese(tmp_path: Path) -> None:
         "access_log: missing index pid_optime (project_id, op_time)",
     ]
     assert lines(chapter.differences(diffs, "zh")) == [
-        "多出表 project_metadata",
+        "多出的表 project_metadata",
         "access_log：缺少索引 pid_optime（project_id, op_time）",
     ]
 
@@ -237,8 +242,8 @@ def test_real_drift_lines_read_in_chinese(tmp_path: Path) -> None:
 def test_kept_differences() -> None:
     assert chapter.kept_differences() == "\n".join(schema.KEPT_DIFFERENCES)
     zh = lines(chapter.kept_differences("zh"))
-    assert zh[0] == "img_scan_job：多出索引 idx_digest（digest）"
-    assert len(zh) == len(schema.KEPT_DIFFERENCES) and all("多出索引" in z for z in zh)
+    assert zh[0] == "img_scan_job：多出的索引 idx_digest（digest）"
+    assert len(zh) == len(schema.KEPT_DIFFERENCES) and all("多出的索引" in z for z in zh)
 
 
 def test_differences_kept_table() -> None:

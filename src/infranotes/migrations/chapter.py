@@ -402,10 +402,13 @@ def adminserver(conv: Conversion, lang: str = "en") -> str:
     return tr(lang, "adminserver: {keys}", keys=", ".join(conv.adminserver))
 
 
+# The new settings the notebook shows: where the databases and the registry's storage are.
+NEW_SHOWN = ("db_", "clair_db", "registry_storage")
+
+
 def new_settings_table(
-    conv: Conversion, prefixes: tuple[str, ...] = ("db_", "clair_db", "registry_storage"),
-    lang: str = "en",
-) -> Table:  # fmt: skip
+    conv: Conversion, prefixes: tuple[str, ...] = NEW_SHOWN, lang: str = "en"
+) -> Table:
     """The settings new in 1.5 whose names start with ``prefixes``, with their defaults."""
     rows = [(k, v or tr(lang, "(empty)")) for k, v in conv.added if k.startswith(prefixes)]
     return Table([tr(lang, "new setting"), tr(lang, "1.5 default")], rows)

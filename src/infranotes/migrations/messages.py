@@ -9,7 +9,7 @@ from infranotes.i18n import Messages
 tr = Messages(
     {
         "revision": "修订",
-        "revises": "基于",
+        "revises": "上一修订",
         "what changes": "改动内容",
         "table": "表",
         "0.4.0: the schema of Harbor 0.4 and 0.5 (the oldest revision of this chain).": (
@@ -130,7 +130,7 @@ tr = Messages(
         "no revision": "无修订",
         "error:  {error}": "错误：{error}",
         "status: {status}": "状态：{status}",
-        "drift:  {drift}": "漂移：{drift}",
+        "drift:  {drift}": "结构漂移：{drift}",
         "none: the schema is exactly 1.2.0's": "无：表结构与 1.2.0 的完全一致",
         "an empty state": "空库状态",
         (
@@ -143,16 +143,16 @@ tr = Messages(
         ): ("拒绝升级：无法确认数据库处于 {revision}（{n} 处差异：{first}；…）"),
         "retry:   {why}": "重试：{why}",
         "none": "无",
-        "drift after the repair: {drift}": "修复后的漂移：{drift}",
+        "drift after the repair: {drift}": "修复后的结构漂移：{drift}",
         "upgrade: {applied} - every row checked: nothing lost": (
             "升级：{applied}——逐行核对：没有丢失任何数据"
         ),
         "missing table {table}": "缺少表 {table}",
-        "unexpected table {table}": "多出表 {table}",
+        "unexpected table {table}": "多出的表 {table}",
         "{table}: missing column {column}": "{table}：缺少列 {column}",
-        "{table}: unexpected column {column}": "{table}：多出列 {column}",
+        "{table}: unexpected column {column}": "{table}：多出的列 {column}",
         "{table}: missing index {index} ({columns})": "{table}：缺少索引 {index}（{columns}）",
-        "{table}: unexpected index {index} ({columns})": "{table}：多出索引 {index}（{columns}）",
+        "{table}: unexpected index {index} ({columns})": "{table}：多出的索引 {index}（{columns}）",
         "kept": "保留的差异",
         "why": "原因",
         "five job indexes (poid_status, idx_status, idx_digest, idx_uuid, idx_repository_tag)": (
