@@ -143,6 +143,20 @@ tr = Messages(
         "scheduled time": "调度时间",
         "why": "原因",
         "looks again": "下次查看",
+        # chapter.py
+        (
+            "{schedules} schedules, {valid} valid and {rejected} rejected with robfig's message: "
+            "{differences} differences from the library"
+        ): (
+            "{schedules} 个调度表达式，{valid} 个有效，{rejected} 个被拒绝"
+            "并给出 robfig 的报错信息：与该库相比有 {differences} 处不同"
+        ),
+        "scenario": "场景",
+        "scheduled (UTC)": "调度时间（UTC）",
+        "in New York": "纽约当地时间",
+        "controller clock": "控制器时钟",
+        "Job start minus schedule time": "Job 启动时间减去调度时间",
+        "exit status {code}": "退出状态 {code}",
     }
 )
 

@@ -206,7 +206,7 @@ def local_time(t: int, zone: ZoneInfo, lang: str = "en", with_year: bool = True)
         lang,
         "{weekday} {day} {month} {time}",
         weekday=day,
-        day=f"{d:%d}",
+        day=d.day,
         month=d.month,
         time=f"{d:%H:%M %Z}",
     )
