@@ -36,6 +36,11 @@ class Event:
         return self.detail if lang == "en" or self.said is None else self.said(lang)
 
 
+def _said(t: int, kind: str, said: Phrase, scheduled: int | None) -> Event:
+    """An event whose detail is ours: English in ``detail``, any language from ``said``."""
+    return Event(t, kind, said("en"), scheduled, said)
+
+
 @dataclass
 class Job:
     name: str
@@ -138,12 +143,11 @@ def simulate(
                 job = running.pop(victim)
                 job.outcome, job.end = "replaced", now
                 res.events.append(
-                    Event(
+                    _said(
                         now,
                         "replaced",
-                        f"{victim} deleted (Replace)",
-                        job.scheduled,
                         lambda lang, v=victim: tr(lang, "{job} deleted (Replace)", job=v),
+                        job.scheduled,
                     )
                 )
             dur = duration(len(res.jobs)) if callable(duration) else duration
@@ -153,12 +157,11 @@ def simulate(
             running[job.name] = job
             st = Status(d.scheduled_time, tuple(running))
             res.events.append(
-                Event(
+                _said(
                     now,
                     "started",
-                    f"{job.name}: {d.reason}",
-                    d.scheduled_time,
                     lambda lang, n=job.name, d=d: f"{n}: {d.reason_in(lang)}",
+                    d.scheduled_time,
                 )
             )
             if version == "current":  # the Job informer enqueues the CronJob when a Job ends
