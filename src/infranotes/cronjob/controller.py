@@ -19,10 +19,12 @@ Both are pure functions of the spec, the status, ``now`` and the controller's ow
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
+from infranotes.cronjob.messages import tr
 from infranotes.cronjob.schedule import Schedule, ScheduleError, find_zone, parse_schedule
 from infranotes.errors import InfranotesError
 
@@ -31,6 +33,9 @@ TOO_MANY = 100
 POLICIES = ("Allow", "Forbid", "Replace")
 VERSIONS = ("v1.10", "current")
 NEXT_SCHEDULE_DELTA = 0.1  # s; cronjob_controllerv2.go nextScheduleDelta (NTP padding)
+
+#: A sentence in a given language ("en" or "zh"): how a reason is kept until it is shown.
+Phrase = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,11 @@ class Status:
 @dataclass(frozen=True)
 class Decision:
     """One sync: start a Job, skip a due time, wait, or fail; with the reason and the events
-    the controller records, and when it looks at this CronJob again (None: only on a change)."""
+    the controller records, and when it looks at this CronJob again (None: only on a change).
+
+    ``reason`` is English (the CLI and its JSON print it); ``said`` renders the same reason
+    in another language, and is None where the reason is Kubernetes' own message, which reads
+    the same in both."""
 
     action: str  # start | skip | wait | error
     reason: str
@@ -75,6 +84,11 @@ class Decision:
     replace: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
     details: tuple[tuple[str, object], ...] = ()
+    said: Phrase | None = field(default=None, compare=False, repr=False)
+
+    def reason_in(self, lang: str) -> str:
+        """The reason in ``lang``: English, or what ``said`` renders."""
+        return self.reason if lang == "en" or self.said is None else self.said(lang)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -107,6 +121,14 @@ class TooManyMissed(InfranotesError):
 class InvalidSchedule(InfranotesError):
     """Current controller: the first two schedule times are less than a second apart (or the
     schedule never fires, so Go's zero time stands in for them)."""
+
+
+def _decision(action: str, why: str | Phrase, **fields: object) -> Decision:
+    """A Decision whose reason is a Kubernetes message (``str``, the same in every language)
+    or a Phrase, rendered in English for ``reason`` and kept to render in other languages."""
+    if isinstance(why, str):
+        return Decision(action, why, **fields)  # type: ignore[arg-type]
+    return Decision(action, why("en"), said=why, **fields)  # type: ignore[arg-type]
 
 
 def _earliest(spec: CronJobSpec, status: Status, now: int, with_deadline: bool) -> int:
@@ -229,19 +251,22 @@ def _start(
     status: Status,
     scheduled: int,
     version: str,
-    why: str,
+    why: Phrase,
     nxt: int | None,
     events: tuple[str, ...],
     details: tuple,
 ) -> Decision:
     if spec.concurrency_policy == "Forbid" and status.active:
-        return Decision(
+        return _decision(
             "skip",
-            "Not starting job because prior execution is still running and concurrency "
-            "policy is Forbid",
-            scheduled,
-            job_name(spec, scheduled, version),
-            nxt,
+            lambda lang: tr(
+                lang,
+                "Not starting job because prior execution is still running and concurrency "
+                "policy is Forbid",
+            ),
+            scheduled_time=scheduled,
+            job_name=job_name(spec, scheduled, version),
+            next=nxt,
             events=(
                 *events,
                 "Normal JobAlreadyActive Not starting job because prior "
@@ -252,15 +277,15 @@ def _start(
     name = job_name(spec, scheduled, version)
     victims = status.active if spec.concurrency_policy == "Replace" else ()
     deleted = tuple(f"Normal SuccessfulDelete Deleted job {v}" for v in victims)
-    return Decision(
+    return _decision(
         "start",
         why,
-        scheduled,
-        name,
-        nxt,
-        victims,
-        (*events, *deleted, f"Normal SuccessfulCreate Created job {name}"),
-        details,
+        scheduled_time=scheduled,
+        job_name=name,
+        next=nxt,
+        replace=victims,
+        events=(*events, *deleted, f"Normal SuccessfulCreate Created job {name}"),
+        details=details,
     )
 
 
@@ -277,12 +302,11 @@ def _missed_window(
     if spec.starting_deadline_seconds is None or scheduled + spec.starting_deadline_seconds >= now:
         return None
     event = f"Warning MissSchedule Missed scheduled time to start a job: {_rfc1123z(scheduled)}"
-    return Decision(
+    return _decision(
         "skip",
-        "Missed starting window",
-        scheduled,
-        None,
-        nxt,
+        lambda lang: tr(lang, "Missed starting window"),
+        scheduled_time=scheduled,
+        next=nxt,
         events=(*events, event),
         details=details,
     )
@@ -291,7 +315,9 @@ def _missed_window(
 def _decide_v110(spec: CronJobSpec, status: Status, now: int, zone: ZoneInfo) -> Decision:
     nxt = now + RESYNC_V110
     if spec.suspend:
-        return Decision("skip", "Not starting job because it is suspended", next=nxt)
+        return _decision(
+            "skip", lambda lang: tr(lang, "Not starting job because it is suspended"), next=nxt
+        )
     try:
         sched = parse_schedule(spec.schedule_text("v1.10"))
         times = unmet_schedule_times(sched, spec, status, now, zone)
@@ -306,10 +332,16 @@ def _decide_v110(spec: CronJobSpec, status: Status, now: int, zone: ZoneInfo) ->
             ),
         )
     except TooManyMissed as exc:
-        return Decision(
+        error = str(exc)
+        return _decision(
             "error",
-            f"{exc} lastScheduleTime is not updated, so every later sync fails the same way: "
-            "the CronJob never starts again until startingDeadlineSeconds narrows the window",
+            lambda lang: tr(
+                lang,
+                "{error} lastScheduleTime is not updated, so every later sync fails the same "
+                "way: the CronJob never starts again until startingDeadlineSeconds narrows the "
+                "window",
+                error=error,
+            ),
             next=nxt,
             events=(
                 f"Warning FailedNeedsStart Cannot determine if job needs to be started: {exc}",
@@ -318,11 +350,21 @@ def _decide_v110(spec: CronJobSpec, status: Status, now: int, zone: ZoneInfo) ->
         )
     details: tuple = (("earliest_time", _earliest(spec, status, now, True)), ("unmet", len(times)))
     if not times:
-        return Decision("wait", "No unmet start times", next=nxt, details=details)
+        return _decision(
+            "wait", lambda lang: tr(lang, "No unmet start times"), next=nxt, details=details
+        )
     scheduled = times[-1]
-    why = "Unmet start time"
-    if len(times) > 1:
-        why += f"; {len(times)} unmet start times, only the most recent is started"
+    count = len(times)
+
+    def why(lang: str) -> str:
+        if count == 1:
+            return tr(lang, "Unmet start time")
+        return tr(
+            lang,
+            "Unmet start time; {count} unmet start times, only the most recent is started",
+            count=count,
+        )
+
     missed = _missed_window(spec, scheduled, now, nxt, (), details)
     if missed is not None:
         return missed
@@ -333,13 +375,17 @@ def _decide_current(spec: CronJobSpec, status: Status, now: int, zone: ZoneInfo)
     events: tuple[str, ...] = ()
     if spec.time_zone is not None and find_zone(spec.time_zone) is None:
         msg = f'invalid timeZone: "{spec.time_zone}": unknown time zone {spec.time_zone}'
-        return Decision(
+        return _decision(
             "error",
-            "Not starting job because timeZone is invalid: " + msg,
+            lambda lang: tr(
+                lang, "Not starting job because timeZone is invalid: {error}", error=msg
+            ),
             events=(f"Warning UnknownTimeZone {msg}",),
         )
     if spec.suspend:
-        return Decision("skip", "Not starting job because the cron is suspended")
+        return _decision(
+            "skip", lambda lang: tr(lang, "Not starting job because the cron is suspended")
+        )
     if "TZ" in spec.schedule:
         events = (
             f'Warning UnsupportedSchedule CRON_TZ or TZ used in schedule "{spec.schedule}"'
@@ -364,13 +410,19 @@ def _decide_current(spec: CronJobSpec, status: Status, now: int, zone: ZoneInfo)
     )
     nxt = next_schedule_time(sched, spec, status, now, zone)
     if mr.most_recent is None:
-        reason = "No unmet start times"
-        if mr.missed != "none":
-            reason += (
-                f" found walking from the estimate (about {mr.missed_estimate} missed, "
-                "assuming evenly spaced schedule times)"
+        estimate, walked = mr.missed_estimate, mr.missed != "none"
+
+        def nothing(lang: str) -> str:
+            if not walked:
+                return tr(lang, "No unmet start times")
+            return tr(
+                lang,
+                "No unmet start times found walking from the estimate (about {missed} missed, "
+                "assuming evenly spaced schedule times)",
+                missed=estimate,
             )
-        return Decision("wait", reason, next=nxt, events=events, details=details)
+
+        return _decision("wait", nothing, next=nxt, events=events, details=details)
     scheduled = mr.most_recent
     if mr.missed == "many":
         events = (
@@ -383,18 +435,28 @@ def _decide_current(spec: CronJobSpec, status: Status, now: int, zone: ZoneInfo)
         return missed
     name = job_name(spec, scheduled, "current")
     if name in status.active or status.last_schedule_time == scheduled:
-        return Decision(
+        return _decision(
             "wait",
-            "Not starting job because the scheduled time is already processed",
-            scheduled,
-            name,
-            nxt,
+            lambda lang: tr(
+                lang, "Not starting job because the scheduled time is already processed"
+            ),
+            scheduled_time=scheduled,
+            job_name=name,
+            next=nxt,
             events=events,
             details=details,
         )
-    why = "Unmet start time"
-    if mr.missed_estimate > 1:
-        why += f"; about {mr.missed_estimate} missed, only the most recent is started"
+    missed_estimate = mr.missed_estimate
+
+    def why(lang: str) -> str:
+        if missed_estimate <= 1:
+            return tr(lang, "Unmet start time")
+        return tr(
+            lang,
+            "Unmet start time; about {missed} missed, only the most recent is started",
+            missed=missed_estimate,
+        )
+
     after = Status(scheduled, (*status.active, name))
     if spec.concurrency_policy == "Replace":
         after = Status(scheduled, (name,))

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from infranotes.cronjob import gostd
+from infranotes.cronjob.messages import clause_separator, full_stop, list_separator, tidy, tr
 from infranotes.errors import ParseError
 
 EPOCH = dt.date(1970, 1, 1).toordinal()
@@ -374,45 +376,183 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _list(bits: int, lo: int, hi: int, name=str) -> str:
+def day_name(day: int, lang: str = "en") -> str:
+    """The day of the week (0 is Sunday) as robfig's names read: Sun, Mon... (周日, 周一...)."""
+    return (
+        tr(lang, "Sun"),
+        tr(lang, "Mon"),
+        tr(lang, "Tue"),
+        tr(lang, "Wed"),
+        tr(lang, "Thu"),
+        tr(lang, "Fri"),
+        tr(lang, "Sat"),
+    )[day]
+
+
+def _and(items: list[str], lang: str) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (Chinese: 、 and 和); nothing for no items."""
+    if len(items) <= 1:
+        return "".join(items)
+    return tr(
+        lang, "{items} and {last}", items=list_separator(lang).join(items[:-1]), last=items[-1]
+    )
+
+
+def _step(bits: int, lo: int, hi: int) -> tuple[int, int, int] | None:
+    """(first, last, step) when the field's values are evenly spaced by more than one."""
     vals = _values(bits, lo, hi)
     if len(vals) > 2:
         step = vals[1] - vals[0]
         if step > 1 and all(b - a == step for a, b in pairwise(vals)):
-            return f"every {_ordinal(step)} from {name(vals[0])} through {name(vals[-1])}"
-    parts = [name(a) if a == b else f"{name(a)} through {name(b)}" for a, b in _runs(vals)]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+            return vals[0], vals[-1], step
+    return None
 
 
-def describe(spec: str | Schedule) -> str:
-    """One English sentence for a schedule, crontab.guru style, with robfig's day rule."""
-    s = parse_schedule(spec) if isinstance(spec, str) else spec
-    if s.every is not None:
-        text = f"Every {dt.timedelta(seconds=s.every)} after the previous activation"
-        return text + (f" ({s.zone} is ignored by @every)." if s.zone else ".")
+def _list(bits: int, lo: int, hi: int, lang: str, name: Callable[[int], str] = str) -> str:
+    """The values of a field that are not evenly stepped: runs as ranges, joined."""
+    parts = [
+        name(a) if a == b else tr(lang, "{first} through {last}", first=name(a), last=name(b))
+        for a, b in _runs(_values(bits, lo, hi))
+    ]
+    return _and(parts, lang)
+
+
+def _phrase(
+    bits: int,
+    lo: int,
+    hi: int,
+    lang: str,
+    listed: Callable[[str], str],
+    stepped: Callable[[str, str, str], str],
+    name: Callable[[int], str] = str,
+) -> str:
+    """One field in words: ``stepped(first, last, step)`` for evenly stepped values (the step
+    an English ordinal, "2nd"), else ``listed(values)``."""
+    spaced = _step(bits, lo, hi)
+    if spaced is None:
+        return listed(_list(bits, lo, hi, lang, name))
+    first, last, step = spaced
+    return stepped(name(first), name(last), _ordinal(step) if lang == "en" else str(step))
+
+
+def _minutes(s: Schedule, lang: str) -> str:
+    if len(_values(s.minute, 0, 59)) == 60:
+        return tr(lang, "every minute")
+    return _phrase(
+        s.minute,
+        0,
+        59,
+        lang,
+        lambda v: tr(lang, "minute {minutes}", minutes=v),
+        lambda a, b, n: tr(
+            lang, "minute every {step} from {first} through {last}", step=n, first=a, last=b
+        ),
+    )
+
+
+def _when(s: Schedule, lang: str) -> str:
+    """The time of day: fixed times, or minutes (past some hours)."""
     minutes = _values(s.minute, 0, 59)
     hours = _values(s.hour, 0, 23)
     if len(minutes) == 1 and len(hours) <= 4:
-        when = "At " + " and ".join(f"{h:02d}:{minutes[0]:02d}" for h in hours)
-    else:
-        m = "every minute" if len(minutes) == 60 else f"minute {_list(s.minute, 0, 59)}"
-        h = "" if len(hours) == 24 else f" past hour {_list(s.hour, 0, 23)}"
-        when = "Every minute" if m == "every minute" and not h else f"At {m}{h}"
+        times = [f"{h:02d}:{minutes[0]:02d}" for h in hours]
+        joined = times[0]
+        for t in times[1:]:
+            joined = tr(lang, "{items} and {last}", items=joined, last=t)
+        return tr(lang, "At {times}", times=joined)
+    minute = _minutes(s, lang)
+    if len(hours) == 24:
+        if len(minutes) == 60:
+            return tr(lang, "Every minute")
+        return tr(lang, "At {minute}", minute=minute)
+    return _phrase(
+        s.hour,
+        0,
+        23,
+        lang,
+        lambda v: tr(lang, "At {minute} past hour {hours}", minute=minute, hours=v),
+        lambda a, b, n: tr(
+            lang,
+            "At {minute} past hour every {step} from {first} through {last}",
+            minute=minute,
+            step=n,
+            first=a,
+            last=b,
+        ),
+    )
+
+
+def _days(s: Schedule, lang: str) -> str:
+    """The days, with robfig's rule: AND if either day field is a star, OR if both are not."""
     dom_star, dow_star = bool(s.dom & STAR_BIT), bool(s.dow & STAR_BIT)
     dom_all = len(_values(s.dom, 1, 31)) == 31
     dow_all = len(_values(s.dow, 0, 6)) == 7
-    dom_txt = f"on day-of-month {_list(s.dom, 1, 31)}"
-    dow_txt = "on " + _list(s.dow, 0, 6, lambda d: DOW_NAMES[d].capitalize())
+    dom_txt = _phrase(
+        s.dom,
+        1,
+        31,
+        lang,
+        lambda v: tr(lang, "on day-of-month {days}", days=v),
+        lambda a, b, n: tr(
+            lang,
+            "on day-of-month every {step} from {first} through {last}",
+            step=n,
+            first=a,
+            last=b,
+        ),
+    )
+    dow_txt = _phrase(
+        s.dow,
+        0,
+        6,
+        lang,
+        lambda v: tr(lang, "on {days}", days=v),
+        lambda a, b, n: tr(
+            lang, "on every {step} from {first} through {last}", step=n, first=a, last=b
+        ),
+        lambda d: day_name(d, lang),
+    )
     if dom_star or dow_star:
-        days = [t for t, full in ((dom_txt, dom_all), (dow_txt, dow_all)) if not full]
-        day = " and ".join(days)  # both must match; a star matches everything
-    else:
-        day = f"{dom_txt} or {dow_txt}" if not (dom_all or dow_all) else ""
-        if dom_all or dow_all:
-            day = "every day"
-    month = ""
-    if len(_values(s.month, 1, 12)) < 12:
-        month = "in " + _list(s.month, 1, 12, lambda m: MONTH_NAMES[m - 1].capitalize())
-    tail = " ".join(p for p in (day, month) if p)
-    zone = f" ({s.zone})" if s.zone else ""
-    return f"{when}{' ' + tail if tail else ''}{zone}."
+        # both must match; a star matches everything
+        return _and([t for t, full in ((dom_txt, dom_all), (dow_txt, dow_all)) if not full], lang)
+    if dom_all or dow_all:
+        return tr(lang, "every day")
+    return tr(
+        lang, "{days_of_month} or {days_of_week}", days_of_month=dom_txt, days_of_week=dow_txt
+    )
+
+
+def _months(s: Schedule, lang: str) -> str:
+    if len(_values(s.month, 1, 12)) == 12:
+        return ""
+    # English names the months (Jan); Chinese numbers them (1 月)
+    return _phrase(
+        s.month,
+        1,
+        12,
+        lang,
+        lambda v: tr(lang, "in {months}", months=v),
+        lambda a, b, n: tr(
+            lang, "in every {step} from {first} through {last}", step=n, first=a, last=b
+        ),
+        (lambda m: MONTH_NAMES[m - 1].capitalize()) if lang == "en" else str,
+    )
+
+
+def describe(spec: str | Schedule, lang: str = "en") -> str:
+    """One sentence for a schedule, crontab.guru style, with robfig's day rule."""
+    s = parse_schedule(spec) if isinstance(spec, str) else spec
+    if s.every is not None:
+        every = dt.timedelta(seconds=s.every)
+        if s.zone:
+            return tr(
+                lang,
+                "Every {every} after the previous activation ({zone} is ignored by @every).",
+                every=every,
+                zone=s.zone,
+            )
+        return tr(lang, "Every {every} after the previous activation.", every=every)
+    tail = clause_separator(lang).join(p for p in (_days(s, lang), _months(s, lang)) if p)
+    zone = tr(lang, " ({zone})", zone=s.zone) if s.zone else ""
+    text = f"{_when(s, lang)}{clause_separator(lang) + tail if tail else ''}{zone}{full_stop(lang)}"
+    return tidy(text, lang)

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from infranotes.cronjob.controller import RESYNC_V110, CronJobSpec, Status, decide
+from infranotes.cronjob.controller import RESYNC_V110, CronJobSpec, Phrase, Status, decide
+from infranotes.cronjob.messages import tr
 from infranotes.cronjob.schedule import Schedule, parse_schedule
 
 MAX_TICKS = 5000  # schedule ticks kept for the figure
@@ -25,8 +26,19 @@ MAX_TICKS = 5000  # schedule ticks kept for the figure
 class Event:
     t: int
     kind: str  # started, skipped, error, replaced, succeeded, deleted, warning
-    detail: str
+    detail: str  # English, as the controller's reason reads
     scheduled: int | None = None
+    said: Phrase | None = field(default=None, compare=False, repr=False)
+
+    def detail_in(self, lang: str) -> str:
+        """The detail in ``lang``: English, or what ``said`` renders (None: the same in both,
+        as Kubernetes' own events and job names are)."""
+        return self.detail if lang == "en" or self.said is None else self.said(lang)
+
+
+def _said(t: int, kind: str, said: Phrase, scheduled: int | None) -> Event:
+    """An event whose detail is ours: English in ``detail``, any language from ``said``."""
+    return Event(t, kind, said("en"), scheduled, said)
 
 
 @dataclass
@@ -104,11 +116,13 @@ def simulate(
                 )
             )
 
-    def report(at: int, kind: str, detail: str, scheduled: int | None) -> None:
+    def report(
+        at: int, kind: str, detail: str, scheduled: int | None, said: Phrase | None = None
+    ) -> None:
         key = (kind, detail.split(";")[0], scheduled)
         if key not in reported:  # the controller repeats itself every sync; say it once
             reported.add(key)
-            res.events.append(Event(at, kind, detail, scheduled))
+            res.events.append(Event(at, kind, detail, scheduled, said))
 
     last = None
     while queue:
@@ -129,7 +143,12 @@ def simulate(
                 job = running.pop(victim)
                 job.outcome, job.end = "replaced", now
                 res.events.append(
-                    Event(now, "replaced", f"{victim} deleted (Replace)", job.scheduled)
+                    _said(
+                        now,
+                        "replaced",
+                        lambda lang, v=victim: tr(lang, "{job} deleted (Replace)", job=v),
+                        job.scheduled,
+                    )
                 )
             dur = duration(len(res.jobs)) if callable(duration) else duration
             assert d.job_name is not None and d.scheduled_time is not None
@@ -137,11 +156,19 @@ def simulate(
             res.jobs.append(job)
             running[job.name] = job
             st = Status(d.scheduled_time, tuple(running))
-            res.events.append(Event(now, "started", f"{job.name}: {d.reason}", d.scheduled_time))
+            res.events.append(
+                _said(
+                    now,
+                    "started",
+                    lambda lang, n=job.name, d=d: f"{n}: {d.reason_in(lang)}",
+                    d.scheduled_time,
+                )
+            )
             if version == "current":  # the Job informer enqueues the CronJob when a Job ends
                 heapq.heappush(queue, job.end)
         elif d.action in ("skip", "error"):
-            report(now, "skipped" if d.action == "skip" else "error", d.reason, d.scheduled_time)
+            kind = "skipped" if d.action == "skip" else "error"
+            report(now, kind, d.reason, d.scheduled_time, d.said)
         if version == "v1.10":
             nxt = _v110_next_sync(d.action, spec, sched, tz, now, skew, running, outages)
             res.syncs += _grid(now, now + 1, min(nxt, end + 1))  # skipped: they decide the same
