@@ -233,16 +233,16 @@ def test_measurements_in_chinese_quote_errors_and_replies_as_they_came() -> None
         "无（一直挂起） @ —",
         "无（连接未断 / 挂起） @ —",
     ]
-    assert rows["go-server", "silent-client", "未设置"][6] == "1.5 s 后仍未断开; 无响应"
+    assert rows["go-server", "silent-client", "未设置"][6] == "1.5 s 后仍未断开；无响应"
     assert rows["go-server", "slowloris", "ReadTimeout=0.5s"][6] == (
         "服务器回复 'HTTP/1.1 400 Bad Request'"
     )
     assert (
         rows["go-server", "slow-upload", "ReadTimeout=0.5s"][6]
-        == (f"服务器回复 'HTTP/1.1 408 Request Timeout'; 处理函数：{I_O}"[:90])
+        == (f"服务器回复 'HTTP/1.1 408 Request Timeout'；处理函数：{I_O}"[:90])
     )
     assert rows["go-server", "slow-upload", "ReadHeaderTimeout=0.5s"][6] == (
-        "1.5 s 后仍未断开; 无响应; 处理函数：unexpected EOF"
+        "1.5 s 后仍未断开；无响应；处理函数：unexpected EOF"
     )
     assert (
         rows["go-server", "slow-handler", "WriteTimeout=0.3s"][6]
@@ -250,8 +250,11 @@ def test_measurements_in_chinese_quote_errors_and_replies_as_they_came() -> None
     )
     assert rows["go-server", "slow-handler", "WriteTimeout=0.3s"][3:5] == [
         "WriteTimeout @ 0.600",
-        "closed @ 0.601",
+        "已关闭 @ 0.601",
     ]
+    # a client's measured setting is a name; a server's close is said in Chinese
+    assert rows["httpx", "no-accept", "connect=0.3s"][4] == "connect @ 0.394"
+    assert column(zh, 4).count("已关闭 @ 0.501") == 6
 
 
 def test_a_second_run_and_a_disagreement_are_said_in_both_languages() -> None:
@@ -278,7 +281,7 @@ def test_summary_in_chinese() -> None:
     ]
     assert rows["ignore-expect"][3] == "httpx write=0.3s, read=0.3s：已应答，无须触发超时"
     assert rows["slowloris"][2] == (
-        "go-server 未设置：无效; go-server ReadHeaderTimeout: 0.50s; go-server ReadTimeout: 0.50s"
+        "go-server 未设置：无效；go-server ReadHeaderTimeout: 0.50s；go-server ReadTimeout: 0.50s"
     )
     assert rows["slow-handler"][3] == "—"
 
@@ -288,7 +291,7 @@ def test_server_notes_say_each_part_in_either_language() -> None:
         (Seen(None), "no response", "无响应"),
         (Seen("HTTP/1.1 200 OK"), "server said 'HTTP/1.1 200 OK'", "服务器回复 'HTTP/1.1 200 OK'"),
         (Seen(None, held_for=2.1), "still open after 2.1 s; no response",
-         "2.1 s 后仍未断开; 无响应"),
+         "2.1 s 后仍未断开；无响应"),
         (Seen(None, slow_handler=True), "response: none; handler finished",
          "响应：无；处理函数已结束"),
         (

@@ -47,6 +47,11 @@ def _series(items: Iterable[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(items)
 
 
+def _parts(items: Iterable[str], lang: str) -> str:
+    """Clauses side by side: "a; b", in Chinese with the full-width semicolon."""
+    return ("；" if lang == "zh" else "; ").join(items)
+
+
 def timeouts_table(stacks: Sequence[str], *, lang: str = "en") -> Table:
     """The model as a table: each timeout, what it covers, how it counts, its default."""
     rows = [
@@ -98,6 +103,13 @@ def _agree(m: Measurement, lang: str) -> str:
     return verdict + (tr(lang, " (2nd run)") if m.first_try else "")
 
 
+def _fired(fired: str | None, lang: str) -> str:
+    """What a run measured: a client's setting (a name), or a server's close or hold."""
+    if fired is None:
+        return tr(lang, "nothing (held / hung)")
+    return tr(lang, "closed") if fired == "closed" else fired
+
+
 def measurements_table(ms: Sequence[Measurement], *, lang: str = "en") -> Table:
     """Every scenario: configured timeouts, the model's prediction and what was measured.
 
@@ -106,7 +118,7 @@ def measurements_table(ms: Sequence[Measurement], *, lang: str = "en") -> Table:
     rows = []
     for m in ms:
         pred = m.predicted.fired or tr(lang, "nothing (hangs)")
-        seen = m.fired or tr(lang, "nothing (held / hung)")
+        seen = _fired(m.fired, lang)
         said = note(m.seen, lang) if m.seen is not None else (m.error or "")
         rows.append(
             [
@@ -149,8 +161,8 @@ def summary_table(ms: Sequence[Measurement], *, lang: str = "en") -> Table:
         cells.setdefault((m.scenario.misbehaviour, family), []).append(text)
     rows = []
     for mb in model.MISBEHAVIOURS:
-        go = "; ".join(cells.get((mb.name, "Go"), [])) or "—"
-        py = "; ".join(cells.get((mb.name, "Python"), [])) or "—"
+        go = _parts(cells.get((mb.name, "Go"), []), lang) or "—"
+        py = _parts(cells.get((mb.name, "Python"), []), lang) or "—"
         if go == "—" and py == "—":
             continue
         rows.append([mb.name, data(lang, mb.description), go, py])

@@ -159,6 +159,7 @@ tr = Messages(
         "none set": "未设置",
         "nothing (hangs)": "无（一直挂起）",
         "nothing (held / hung)": "无（连接未断 / 挂起）",
+        "closed": "已关闭",
         "yes": "是",
         "NO": "否",
         " (2nd run)": "（第 2 次运行）",

@@ -94,7 +94,7 @@ def note(seen: Seen, lang: str = "en") -> str:
         parts.append(tr(lang, "no response"))
     if seen.handler_error is not None:
         parts.append(tr(lang, "handler: {detail}", detail=seen.handler_error))
-    return "; ".join(parts)
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
 @dataclass(frozen=True)
