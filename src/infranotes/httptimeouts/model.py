@@ -4,6 +4,10 @@ The data follow the sources named on each entry: Go 1.19's ``net/http`` (``serve
 ``transport.go``, ``client.go``), Cloudflare's "The complete guide to Go net/http timeouts",
 httpx/httpcore 0.28/1.0 and uvicorn 0.54's h11 protocol. :func:`predict` turns them into
 "this misbehaviour → this timeout, after this long", which the probes check live.
+
+Names the code compares (phases, kinds, settings) are plain strings; the prose for readers
+(notes, traps, descriptions) is marked ``tr("en", ...)``: English here, and Chinese in the
+chapter's tables (:mod:`infranotes.httptimeouts.chapter`).
 """
 
 from __future__ import annotations
