@@ -4,11 +4,17 @@ The data follow the sources named on each entry: Go 1.19's ``net/http`` (``serve
 ``transport.go``, ``client.go``), Cloudflare's "The complete guide to Go net/http timeouts",
 httpx/httpcore 0.28/1.0 and uvicorn 0.54's h11 protocol. :func:`predict` turns them into
 "this misbehaviour → this timeout, after this long", which the probes check live.
+
+Names the code compares (phases, kinds, settings) are plain strings; the prose for readers
+(notes, traps, descriptions) is marked ``tr("en", ...)``: English here, and Chinese in the
+chapter's tables (:mod:`infranotes.httptimeouts.chapter`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from infranotes.httptimeouts.messages import tr
 
 CLIENT_PHASES = (
     "dial",
@@ -69,60 +75,78 @@ class Timeout:
 TIMEOUTS: tuple[Timeout, ...] = (
     # ---- Go server (net/http.Server)
     Timeout(GO_SERVER, "ReadHeaderTimeout", "server", ("tls", "request headers"), "deadline",
-            "close", None, "from the start of reading a request to the end of its headers; 0 "
-            "falls back to ReadTimeout. The TLS handshake gets the smallest of the three read "
-            "and write timeouts", f"{GO_SERVER_GO} readRequest, tlsHandshakeTimeout()"),
+            "close", None,
+            tr("en", "from the start of reading a request to the end of its headers; 0 falls "
+                     "back to ReadTimeout. The TLS handshake gets the smallest of the three read "
+                     "and write timeouts"),
+            f"{GO_SERVER_GO} readRequest, tlsHandshakeTimeout()"),
     Timeout(GO_SERVER, "ReadTimeout", "server", ("tls", "request headers", "request body"),
-            "deadline", "error", None, "from the start of reading the request to the end of "
-            "its body: a slow but steady upload fails too",
+            "deadline", "error", None,
+            tr("en", "from the start of reading the request to the end of its body: a slow but "
+                     "steady upload fails too"),
             f"{GO_SERVER_GO} readRequest; {CLOUDFLARE}"),
     Timeout(GO_SERVER, "WriteTimeout", "server", ("tls", "handler", "response"), "deadline",
-            "close-after-handler", None, "set when the request headers have been read; it does "
-            "not stop the handler, whose writes fail once it is past",
+            "close-after-handler", None,
+            tr("en", "set when the request headers have been read; it does not stop the "
+                     "handler, whose writes fail once it is past"),
             f"{GO_SERVER_GO} readRequest (deferred SetWriteDeadline); {CLOUDFLARE}"),
     Timeout(GO_SERVER, "IdleTimeout", "server", ("idle (keep-alive)",), "deadline", "close",
-            None, "between requests on a keep-alive connection; 0 falls back to ReadTimeout",
+            None,
+            tr("en", "between requests on a keep-alive connection; 0 falls back to ReadTimeout"),
             f"{GO_SERVER_GO} serve, idleTimeout()"),
     # ---- Go client (net.Dialer, http.Transport, http.Client)
     Timeout(GO_CLIENT, "Dialer.Timeout", "client", ("dial",), "deadline", "error", None,
-            "the TCP connect; http.DefaultTransport sets 30 s", "Go 1.19 src/net/dial.go"),
+            tr("en", "the TCP connect; http.DefaultTransport sets 30 s"),
+            "Go 1.19 src/net/dial.go"),
     Timeout(GO_CLIENT, "TLSHandshakeTimeout", "client", ("tls",), "deadline", "error", None,
-            "the TLS handshake; http.DefaultTransport sets 10 s", GO_TRANSPORT_GO),
+            tr("en", "the TLS handshake; http.DefaultTransport sets 10 s"), GO_TRANSPORT_GO),
     Timeout(GO_CLIENT, "ExpectContinueTimeout", "client", ("wait for 100",), "deadline",
-            "proceed", None, "how long to wait for 100 Continue before sending the body anyway; "
-            "0 sends the body at once", GO_TRANSPORT_GO),
+            "proceed", None,
+            tr("en", "how long to wait for 100 Continue before sending the body anyway; 0 sends "
+                     "the body at once"),
+            GO_TRANSPORT_GO),
     Timeout(GO_CLIENT, "ResponseHeaderTimeout", "client", ("response headers",), "deadline",
-            "error", None, "from the end of writing the request to the response headers; the "
-            "body is not covered", GO_TRANSPORT_GO),
+            "error", None,
+            tr("en", "from the end of writing the request to the response headers; the body is "
+                     "not covered"),
+            GO_TRANSPORT_GO),
     Timeout(GO_CLIENT, "IdleConnTimeout", "client", ("idle in pool",), "deadline", "close", None,
-            "how long an idle keep-alive connection stays in the pool; DefaultTransport: 90 s",
+            tr("en", "how long an idle keep-alive connection stays in the pool; "
+                     "DefaultTransport: 90 s"),
             GO_TRANSPORT_GO),
     Timeout(GO_CLIENT, "Client.Timeout", "client", CLIENT_PHASES[:-1], "deadline", "error", None,
-            "the whole exchange, redirects and reading the body included",
+            tr("en", "the whole exchange, redirects and reading the body included"),
             f"{GO_CLIENT_GO} (\"Client.Timeout or context cancellation while reading body\")"),
     # ---- httpx (httpx.Timeout(connect, read, write, pool)); default 5 s each
     Timeout(HTTPX, "connect", "client", ("dial", "tls"), "per-operation", "error", 5.0,
-            "the TCP connect and then, with a budget of its own, the TLS handshake",
+            tr("en", "the TCP connect and then, with a budget of its own, the TLS handshake"),
             HTTPCORE_CONN),
     Timeout(HTTPX, "write", "client", ("request headers", "request body"), "per-operation",
-            "error", 5.0, "each send of a chunk of the request", HTTPX_DOCS),
+            "error", 5.0, tr("en", "each send of a chunk of the request"), HTTPX_DOCS),
     Timeout(HTTPX, "read", "client", ("response headers", "response body"), "per-operation",
-            "error", 5.0, "each receive of a chunk of the response: a server that trickles "
-            "bytes never trips it", HTTPX_DOCS),
+            "error", 5.0,
+            tr("en", "each receive of a chunk of the response: a server that trickles bytes "
+                     "never trips it"),
+            HTTPX_DOCS),
     Timeout(HTTPX, "pool", "client", ("idle in pool",), "deadline", "error", 5.0,
-            "waiting for a free connection from the pool", HTTPX_DOCS),
+            tr("en", "waiting for a free connection from the pool"), HTTPX_DOCS),
     Timeout(HTTPX, "total", "client", CLIENT_PHASES[:-1], "deadline", "error", None,
-            "httpx has none: an asyncio.timeout() (or anyio.fail_after) around the request",
+            tr("en", "httpx has none: an asyncio.timeout() (or anyio.fail_after) around the "
+                     "request"),
             "Python 3.11 asyncio.timeout"),
     # ---- uvicorn (h11)
     Timeout(UVICORN, "timeout_keep_alive", "server", ("idle (keep-alive)",), "deadline", "close",
-            5.0, "armed only after a response; any byte received cancels it, so a request that "
-            "never completes is never timed out", UVICORN_H11),
+            5.0,
+            tr("en", "armed only after a response; any byte received cancels it, so a request "
+                     "that never completes is never timed out"),
+            UVICORN_H11),
     # ---- Python's http.server
     Timeout(STDLIB_SERVER, "timeout", "server",
             ("request headers", "request body", "response", "idle (keep-alive)"),
-            "per-operation", "close", None, "StreamRequestHandler.timeout: socket.settimeout on "
-            "each connection, so each recv or send", "CPython 3.11 Lib/socketserver.py"),
+            "per-operation", "close", None,
+            tr("en", "StreamRequestHandler.timeout: socket.settimeout on each connection, so "
+                     "each recv or send"),
+            "CPython 3.11 Lib/socketserver.py"),
 )  # fmt: skip
 
 
@@ -151,28 +175,29 @@ class Misbehaviour:
 
 MISBEHAVIOURS: tuple[Misbehaviour, ...] = (
     Misbehaviour("no-accept", "client", "dial", False,
-                 "the server's accept queue is full: SYNs are dropped"),
-    Misbehaviour("tls-stall", "client", "tls", False, "the TLS handshake never finishes"),
+                 tr("en", "the server's accept queue is full: SYNs are dropped")),
+    Misbehaviour("tls-stall", "client", "tls", False, tr("en", "the TLS handshake never finishes")),
     Misbehaviour("ignore-expect", "client", "wait for 100", False,
-                 "Expect: 100-continue is ignored"),
+                 tr("en", "Expect: 100-continue is ignored")),
     Misbehaviour("no-read", "client", "request body", False,
-                 "the server never reads the upload"),
+                 tr("en", "the server never reads the upload")),
     Misbehaviour("no-response", "client", "response headers", False,
-                 "the server reads the request and never answers"),
+                 tr("en", "the server reads the request and never answers")),
     Misbehaviour("slow-headers", "client", "response headers", True,
-                 "the server sends its headers one byte every 50 ms, forever"),
+                 tr("en", "the server sends its headers one byte every 50 ms, forever")),
     Misbehaviour("stall-body", "client", "response body", False,
-                 "the server stalls in the middle of the body"),
+                 tr("en", "the server stalls in the middle of the body")),
     Misbehaviour("silent-client", "server", "request headers", False,
-                 "the client connects and sends nothing"),
+                 tr("en", "the client connects and sends nothing")),
     Misbehaviour("slowloris", "server", "request headers", True,
-                 "the client sends its headers one byte at a time, forever"),
+                 tr("en", "the client sends its headers one byte at a time, forever")),
     Misbehaviour("slow-upload", "server", "request body", True,
-                 "the client sends its body one byte at a time"),
+                 tr("en", "the client sends its body one byte at a time")),
     Misbehaviour("idle-keep-alive", "server", "idle (keep-alive)", False,
-                 "the client keeps its connection open after a response and sends nothing"),
+                 tr("en", "the client keeps its connection open after a response and sends "
+                          "nothing")),
     Misbehaviour("slow-handler", "server", "handler", False,
-                 "our own handler takes longer than the write timeout"),
+                 tr("en", "our own handler takes longer than the write timeout")),
 )  # fmt: skip
 
 
@@ -251,23 +276,28 @@ class Trap:
 
 
 TRAPS: tuple[Trap, ...] = (
-    Trap("WriteTimeout does not cancel the handler", GO_SERVER,
-         "The handler runs to its end; only its writes fail. The client waits for the whole "
-         "handler and then gets a closed connection with no response.", CLOUDFLARE),
-    Trap("ReadTimeout includes the request body", GO_SERVER,
-         "It is one deadline from the first header byte to the last body byte: a slow but "
-         "steady upload is cut off, and the handler sees an i/o timeout.", GO_SERVER_GO),
-    Trap("Client.Timeout includes reading the body", GO_CLIENT,
-         "A large download on a slow link fails when Client.Timeout expires; "
-         "ResponseHeaderTimeout does not cover the body at all.", GO_CLIENT_GO),
-    Trap("No timeouts by default", GO_CLIENT,
-         "http.DefaultClient has Timeout 0 and http.Server's zero timeouts mean none; "
-         "requests has none either. httpx is the exception: 5 s for each of its four.",
+    Trap(tr("en", "WriteTimeout does not cancel the handler"), GO_SERVER,
+         tr("en", "The handler runs to its end; only its writes fail. The client waits for the "
+                  "whole handler and then gets a closed connection with no response."),
          CLOUDFLARE),
-    Trap("httpx read and write are per operation", HTTPX,
-         "Each socket read gets the full budget again, so a server that sends one byte every "
-         "50 ms keeps a request alive forever; only an overall deadline ends it.", HTTPX_DOCS),
-    Trap("uvicorn has no request-header timeout", UVICORN,
-         "Its only timer, timeout_keep_alive, starts after a response and stops at any byte: "
-         "a slowloris client holds a connection for as long as it likes.", UVICORN_H11),
+    Trap(tr("en", "ReadTimeout includes the request body"), GO_SERVER,
+         tr("en", "It is one deadline from the first header byte to the last body byte: a slow "
+                  "but steady upload is cut off, and the handler sees an i/o timeout."),
+         GO_SERVER_GO),
+    Trap(tr("en", "Client.Timeout includes reading the body"), GO_CLIENT,
+         tr("en", "A large download on a slow link fails when Client.Timeout expires; "
+                  "ResponseHeaderTimeout does not cover the body at all."),
+         GO_CLIENT_GO),
+    Trap(tr("en", "No timeouts by default"), GO_CLIENT,
+         tr("en", "http.DefaultClient has Timeout 0 and http.Server's zero timeouts mean none; "
+                  "requests has none either. httpx is the exception: 5 s for each of its four."),
+         CLOUDFLARE),
+    Trap(tr("en", "httpx read and write are per operation"), HTTPX,
+         tr("en", "Each socket read gets the full budget again, so a server that sends one byte "
+                  "every 50 ms keeps a request alive forever; only an overall deadline ends it."),
+         HTTPX_DOCS),
+    Trap(tr("en", "uvicorn has no request-header timeout"), UVICORN,
+         tr("en", "Its only timer, timeout_keep_alive, starts after a response and stops at any "
+                  "byte: a slowloris client holds a connection for as long as it likes."),
+         UVICORN_H11),
 )  # fmt: skip

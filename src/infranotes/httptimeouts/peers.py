@@ -31,16 +31,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infranotes.errors import LabUnavailable, ParseError
+from infranotes.httptimeouts.messages import tr
 
 MODES: dict[str, str] = {
-    "no-accept": "listens but never accepts, with its accept queue full: connect() hangs",
-    "no-response": "accepts and reads the request, then never answers",
-    "slow-headers": "sends the status line and headers one byte at a time, never ending them",
-    "stall-body": "sends the headers and 1 KiB of a 1 MiB body, then stalls",
-    "tls-stall": "starts the TLS handshake (self-signed certificate) and never finishes it",
-    "ignore-expect": "ignores Expect: 100-continue, waits for the body, reports when it came",
-    "no-read": "accepts and never reads: an upload fills the socket buffers and stalls",
-    "ok": "answers at once (a control)",
+    "no-accept": tr("en", "listens but never accepts, with its accept queue full: connect() hangs"),
+    "no-response": tr("en", "accepts and reads the request, then never answers"),
+    "slow-headers": tr(
+        "en", "sends the status line and headers one byte at a time, never ending them"
+    ),
+    "stall-body": tr("en", "sends the headers and 1 KiB of a 1 MiB body, then stalls"),
+    "tls-stall": tr(
+        "en", "starts the TLS handshake (self-signed certificate) and never finishes it"
+    ),
+    "ignore-expect": tr(
+        "en", "ignores Expect: 100-continue, waits for the body, reports when it came"
+    ),
+    "no-read": tr("en", "accepts and never reads: an upload fills the socket buffers and stalls"),
+    "ok": tr("en", "answers at once (a control)"),
 }
 
 STATUS = b"HTTP/1.1 200 OK\r\n"

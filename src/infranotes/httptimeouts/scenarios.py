@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from infranotes.httptimeouts import model
+from infranotes.httptimeouts.messages import tr
 from infranotes.httptimeouts.peers import Peer
 from infranotes.httptimeouts.probes import (
     GoServer,
@@ -58,9 +59,51 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class Seen:
+    """What a server run saw besides the close, kept apart so that a note on it can be said
+    in English or Chinese (:func:`note`): the server's status line, how long the connection
+    was held, and what the handler reported."""
+
+    response: str | None  # the status line the server sent (None: none came)
+    held_for: float | None = None  # still open when the client gave up after this long
+    handler_error: str | None = None  # what the Go handler's r.Body.Read returned
+    handler_done: float | None = None  # slow-handler: when the handler finished, if it did
+    slow_handler: bool = False  # a plain GET against a slow handler, not a slow client
+
+
+def note(seen: Seen, lang: str = "en") -> str:
+    """The error / reply of a server run: "still open after 1.5 s; no response", ...
+
+    The server's status line and the handler's error are quoted as they came."""
+    if seen.slow_handler:
+        status = seen.response or tr(lang, "none")
+        if seen.handler_done is None:
+            return tr(lang, "response: {status}; handler finished", status=status)
+        return tr(
+            lang,
+            "response: {status}; handler finished after {seconds:.2f} s",
+            status=status,
+            seconds=seen.handler_done,
+        )
+    parts = []
+    if seen.held_for is not None:
+        parts.append(tr(lang, "still open after {seconds:g} s", seconds=seen.held_for))
+    if seen.response:
+        parts.append(tr(lang, "server said {response}", response=repr(seen.response)))
+    else:
+        parts.append(tr(lang, "no response"))
+    if seen.handler_error is not None:
+        parts.append(tr(lang, "handler: {detail}", detail=seen.handler_error))
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+@dataclass(frozen=True)
 class Measurement:
     """A scenario run live: what fired (a client's timeout name; for a server, "closed" or
-    None when the connection was still held), after how long, and the exact error or reply."""
+    None when the connection was still held), after how long, and the exact error or reply.
+
+    For a server run ``error`` is :func:`note` of ``seen`` in English; ``seen`` keeps its
+    parts for the Chinese edition's tables."""
 
     scenario: Scenario
     predicted: model.Prediction
@@ -68,6 +111,7 @@ class Measurement:
     after: float | None
     error: str | None
     first_try: Measurement | None = None  # set when this is a second run (see run())
+    seen: Seen | None = None
 
     @property
     def agrees(self) -> bool:
@@ -191,35 +235,32 @@ def _run_server(
             if s.misbehaviour == "slow-handler":
                 f = fetch_raw(server.port, give_up=give_up)
                 done = server.wait_event("handler_done")
-                note = f"response: {f.status or 'none'}; handler finished"
-                if done is not None:
-                    note += f" after {float(done['after_seconds']):.2f} s"  # type: ignore[arg-type]
-                return Measurement(s, p, "closed", f.after_seconds, note)
+                seen = Seen(
+                    f.status,
+                    handler_done=None if done is None else float(done["after_seconds"]),  # type: ignore[arg-type]
+                    slow_handler=True,
+                )
+                return Measurement(s, p, "closed", f.after_seconds, note(seen), seen=seen)
             r = slow_client(server.port, part=SLOW_PART[s.misbehaviour], give_up=give_up)
             body_error = server.wait_event("body_error", within=0.2)
-        note = _closed_note(r.response)
-        if body_error is not None:
-            note += f"; handler: {body_error['detail']}"
-        return _from_slow(s, p, r.closed_after, note)
+        detail = None if body_error is None else str(body_error["detail"])
+        return _from_slow(s, p, r.closed_after, Seen(r.response, handler_error=detail))
     if s.stack == model.UVICORN:
         with uvicorn_server(timeout_keep_alive=conf.get("timeout_keep_alive", 5)) as port:
             r = slow_client(port, part=SLOW_PART[s.misbehaviour], give_up=give_up)
     else:
         with stdlib_server(timeout=conf.get("timeout")) as port:
             r = slow_client(port, part=SLOW_PART[s.misbehaviour], give_up=give_up)
-    return _from_slow(s, p, r.closed_after, _closed_note(r.response))
-
-
-def _closed_note(response: str | None) -> str:
-    return f"server said {response!r}" if response else "no response"
+    return _from_slow(s, p, r.closed_after, Seen(r.response))
 
 
 def _from_slow(
-    s: Scenario, p: model.Prediction, closed_after: float | None, note: str
+    s: Scenario, p: model.Prediction, closed_after: float | None, seen: Seen
 ) -> Measurement:
     if closed_after is None:
-        return Measurement(s, p, None, None, f"still open after {_give_up(p):g} s; {note}")
-    return Measurement(s, p, "closed", closed_after, note)
+        seen = replace(seen, held_for=_give_up(p))
+        return Measurement(s, p, None, None, note(seen), seen=seen)
+    return Measurement(s, p, "closed", closed_after, note(seen), seen=seen)
 
 
 def run_matrix(stacks: tuple[str, ...]) -> list[Measurement]:
