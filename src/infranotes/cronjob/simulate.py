@@ -276,7 +276,9 @@ def timeline(res: Result, title: str = "", ax=None):
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("UTC")
     ax.set_title(title or f"{res.spec.schedule} ({res.version} controller)", fontsize=11)
-    locator = mdates.AutoDateLocator(maxticks=5)  # 5 in wide: few enough labels to stay 10 pt
+    # 5 in wide: few enough labels to stay 10 pt. minticks=3 lets a 4-hour window take hourly
+    # ticks; the default (5) forced minutes and a "Defaulting to 30" warning on the page.
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     return fig
