@@ -1,14 +1,12 @@
-"""The timelines of Go's server and client timeouts (the seed's two diagrams) and the
-tables of measurements, all drawn from :mod:`infranotes.httptimeouts.model`."""
+"""The timelines of Go's server and client timeouts (the seed's two diagrams), drawn from
+:mod:`infranotes.httptimeouts.model`; the chapter's tables are in :mod:`.chapter`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from infranotes.httptimeouts import model
-from infranotes.httptimeouts.scenarios import GO_STACKS, Measurement
 from infranotes.plotting import PALETTE, figure
-from infranotes.table import Table
 
 
 def timeline(stacks: Sequence[str], side: str):
@@ -55,82 +53,3 @@ def _runs(idx: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((i, i + 1))
     return runs
-
-
-def _conf(m: Measurement) -> str:
-    return ", ".join(f"{k}={v:g}s" for k, v in m.scenario.configured) or "none set"
-
-
-def _seconds(x: float | None) -> str:
-    return "—" if x is None else f"{x:.3f}"
-
-
-def measurements_table(ms: Sequence[Measurement]) -> Table:
-    """Every scenario: configured timeouts, the model's prediction and what was measured."""
-    rows = []
-    for m in ms:
-        pred = m.predicted.fired or "nothing (hangs)"
-        seen = m.fired or "nothing (held / hung)"
-        rows.append(
-            [
-                m.scenario.stack,
-                m.scenario.misbehaviour,
-                _conf(m),
-                f"{pred} @ {_seconds(m.predicted.after)}",
-                f"{seen} @ {_seconds(m.after)}",
-                ("yes" if m.agrees else "NO") + (" (2nd run)" if m.first_try else ""),
-                (m.error or "")[:90],
-            ]
-        )
-    header = ["stack", "misbehaviour", "configured", "model", "measured", "agree", "error / reply"]
-    return Table(header, rows)
-
-
-def summary_table(ms: Sequence[Measurement]) -> Table:
-    """ "This misbehaviour → this timeout", for Go and for Python, filled by measurement:
-    each cell names the settings that ended the stall in a run, with the measured time, or
-    says which settings did not."""
-    cells: dict[tuple[str, str], list[str]] = {}
-    for m in ms:
-        lang = "Go" if m.scenario.stack in GO_STACKS else "Python"
-        conf = _conf(m)
-        if m.fired is None and m.error and m.error[:3].isdigit():
-            text = f"{m.scenario.stack} {conf}: answered, nothing had to fire"
-        elif m.fired is None:
-            text = f"{m.scenario.stack} {conf}: no"
-        else:
-            name = m.predicted.fired or m.fired
-            text = f"{m.scenario.stack} {name}: {m.after:.2f}s"
-        cells.setdefault((m.scenario.misbehaviour, lang), []).append(text)
-    rows = []
-    for mb in model.MISBEHAVIOURS:
-        go = "; ".join(cells.get((mb.name, "Go"), [])) or "—"
-        py = "; ".join(cells.get((mb.name, "Python"), [])) or "—"
-        if go == "—" and py == "—":
-            continue
-        rows.append([mb.name, mb.description, go, py])
-    return Table(["misbehaviour", "what the peer does", "Go (measured)", "Python (measured)"], rows)
-
-
-def timeouts_table(stacks: Sequence[str]) -> Table:
-    """The model as a table: each timeout, what it covers, how it counts, its default."""
-    rows = [
-        [
-            t.stack,
-            t.name,
-            ", ".join(t.covers),
-            t.kind,
-            "none" if t.default is None else f"{t.default:g} s",
-            t.note,
-        ]
-        for s in stacks
-        for t in model.timeouts(s)
-    ]
-    return Table(["stack", "timeout", "covers", "counts", "default", "note"], rows)
-
-
-def traps_table() -> Table:
-    return Table(
-        ["trap", "stack", "what happens", "source"],
-        [[t.title, t.stack, t.detail, t.source] for t in model.TRAPS],
-    )
