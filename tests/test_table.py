@@ -37,3 +37,19 @@ def test_table_does_not_import_matplotlib() -> None:
     code = "import sys, infranotes.table; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_text_form_lines_up_chinese_cells() -> None:
+    """Wide characters take two terminal columns, so the columns after them still line up."""
+    from infranotes.table import width
+
+    t = Table(("状态", "n"), [("降级", 28), ("active+clean", 4)])
+    lines = repr(t).splitlines()
+    assert width("降级") == 4 and width("active") == 6
+    assert [width(ln[: ln.rindex(" ") + 1]) for ln in lines] == [14, 14, 14, 14]
+    assert lines == [
+        "状态" + " " * 10 + "n",
+        "-" * 12 + "  --",
+        "降级" + " " * 10 + "28",
+        "active+clean  4",
+    ]

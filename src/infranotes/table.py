@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,17 @@ def cell_html(text: str) -> str:
     return "".join(out)
 
 
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: East Asian wide and fullwidth characters take two
+    (UAX #11), so a table with Chinese cells still lines up in its text form."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    """``text`` padded with spaces to ``columns`` terminal columns (:func:`width`)."""
+    return text + " " * (columns - width(text))
+
+
 @dataclass(frozen=True)
 class Table:
     """Rows under a header; HTML in Jupyter, aligned text in a terminal or a test."""
@@ -41,9 +53,9 @@ class Table:
 
     def __repr__(self) -> str:
         cells = [list(map(str, self.header)), *self._cells()]
-        widths = [max(len(r[i]) for r in cells) for i in range(len(self.header))]
+        widths = [max(width(r[i]) for r in cells) for i in range(len(self.header))]
         lines = [
-            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells
+            "  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells
         ]
         lines.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join(([self.caption] if self.caption else []) + lines)
