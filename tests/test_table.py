@@ -53,3 +53,11 @@ def test_text_form_lines_up_chinese_cells() -> None:
         "降级" + " " * 10 + "28",
         "active+clean  4",
     ]
+
+
+def test_a_data_table_says_so_in_its_html() -> None:
+    assert (
+        '<table class="infranotes infranotes-data">'
+        in Table(("id",), [(1,)], data=True)._repr_html_()
+    )
+    assert '<table class="infranotes">' in Table(("id",), [(1,)])._repr_html_()

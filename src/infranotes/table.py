@@ -42,11 +42,17 @@ def pad(text: str, columns: int) -> str:
 
 @dataclass(frozen=True)
 class Table:
-    """Rows under a header; HTML in Jupyter, aligned text in a terminal or a test."""
+    """Rows under a header; HTML in Jupyter, aligned text in a terminal or a test.
+
+    ``data=True`` marks a table with no words of its own to translate (rows of a database
+    table under its column names): the Chinese edition shows it as it is
+    (tests/site/test_zh_site.py lets such a table stand without a Chinese rendering).
+    """
 
     header: Sequence[str]
     rows: Sequence[Sequence[object]]
     caption: str = ""
+    data: bool = False
 
     def _cells(self) -> list[list[str]]:
         return [[str(c) for c in row] for row in self.rows]
@@ -68,4 +74,5 @@ class Table:
         )
         cap = f"<caption>{cell_html(self.caption)}</caption>" if self.caption else ""
         head = f"<thead><tr>{head}</tr></thead>"
-        return f'<table class="infranotes">{cap}{head}<tbody>{body}</tbody></table>'
+        cls = "infranotes infranotes-data" if self.data else "infranotes"
+        return f'<table class="{cls}">{cap}{head}<tbody>{body}</tbody></table>'

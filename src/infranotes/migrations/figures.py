@@ -77,7 +77,7 @@ def sample(
     rows = [list(r) for r in result.fetchmany(n)]
     header = list(result.keys())
     conn.rollback()
-    return Table(header, rows, caption=table)
+    return Table(header, rows, caption=table, data=True)
 
 
 def _quote(conn: sa.Connection, name: str) -> str:
