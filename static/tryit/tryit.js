@@ -124,9 +124,9 @@
     "at (ISO 8601)": "时刻（ISO 8601）",
     "the TZif file": "TZif 文件",
     "TZif v{version}, {n} transitions, footer {footer}; around {at}:": "TZif v{version}，{n} 次转换，尾部 {footer}；{at} 前后：",
-    "{utc} → {abbr} UTC{offset} h{dst}": "{utc} → {abbr} UTC{offset} 小时{dst}",
-    " DST": "（夏令时）",
-    "{abbr} (UTC{offset} h) from {source}": "{abbr}（UTC{offset} 小时），来自 {source}",
+    "{utc} → {abbr} UTC{offset} h{dst}": "{utc} → {abbr} UTC{offset}{dst}",
+    " DST": " 夏令时",
+    "{abbr} (UTC{offset} h) from {source}": "{abbr}（UTC{offset}），来自 {source}",
     // iptables
     packet: "数据包",
     trace: "追踪",
