@@ -86,12 +86,76 @@
     };
   }
 
+  /* ---- the page's language ---------------------------------------------------------
+   * The Chinese edition (<html lang="zh-CN">) gets the panels' words from ZH, keyed by the
+   * English text; tr fills in a template's {name}s (values the caller has escaped). Data
+   * stays as the CLI prints it: names, commands, states, the JSON. English pages: unchanged. */
+  const LANG = document.documentElement.lang.toLowerCase().startsWith("zh") ? "zh" : "en";
+  const ZH = {
+    "Try it on your own input": "用你自己的输入试试",
+    Run: "运行",
+    "Python loads when this panel opens.": "打开此面板时才加载 Python。",
+    "loading Python (Pyodide)": "正在加载 Python（Pyodide）",
+    "installing {names}": "正在安装 {names}",
+    "starting infranotes": "正在启动 infranotes",
+    "ready in {s} s": "已就绪，用时 {s}\u00a0秒",
+    " ({mb} MB)": "（{mb}\u00a0MB）",
+    "could not load Python: {why}": "无法加载 Python：{why}",
+    " (opened from a file, Python comes from _static/tryit/data/: is it there? Or serve the folder, e.g. python3 -m http.server)":
+      "（从文件打开时，Python 来自 _static/tryit/data/：它在吗？也可以用 HTTP 提供这个文件夹，例如 python3 -m http.server）",
+    "could not run: {why}": "无法运行：{why}",
+    "exit status {code}": "退出状态 {code}",
+    "{term}: {text}": "{term}：{text}",
+    // dns-search
+    "name looked up": "要查询的名字",
+    "ndots:{ndots}; tried in this order until one answers:": "ndots:{ndots}；按以下顺序尝试，直到有一个得到应答：",
+    "warning: {w}": "警告：{w}",
+    // cron
+    "from (ISO 8601)": "起始时间（ISO 8601）",
+    "how many": "个数",
+    "CronJob YAML (optional: the controller's decision)": "CronJob YAML（可选：控制器的决定）",
+    "controller time (ISO 8601)": "控制器的当前时间（ISO 8601）",
+    "next runs": "接下来的运行时间",
+    "the controller": "控制器",
+    "event: {e}": "事件：{e}",
+    // tz
+    "TZ (a POSIX TZ string)": "TZ（POSIX TZ 字符串）",
+    "or a TZif file (e.g. /etc/localtime)": "或一个 TZif 文件（例如 /etc/localtime）",
+    "at (ISO 8601)": "时刻（ISO 8601）",
+    "the TZif file": "TZif 文件",
+    "TZif v{version}, {n} transitions, footer {footer}; around {at}:": "TZif v{version}，{n} 次转换，尾部 {footer}；{at} 前后：",
+    "{utc} → {abbr} UTC{offset} h{dst}": "{utc} → {abbr} UTC{offset}{dst}",
+    " DST": " 夏令时",
+    "{abbr} (UTC{offset} h) from {source}": "{abbr}（UTC{offset}），来自 {source}",
+    // iptables
+    packet: "数据包",
+    trace: "追踪",
+    "branch {i}: p={p} {fate} → {dest}": "分支 {i}：p={p} {fate} → {dest}",
+    policy: "默认策略",
+    // ceph
+    "ceph -s -f json (or health detail -f json)": "ceph -s -f json（或 health detail -f json）",
+    explain: "解释",
+    "(no health in this document)": "（该文档中没有健康状态）",
+    // reliability
+    "one backend slow, probability": "单个后端变慢的概率",
+    "backends per request": "每个请求的后端数",
+    availability: "可用性",
+    "disk MTTF, years": "磁盘 MTTF（年）",
+    disks: "磁盘数",
+    tail: "尾延迟",
+    nines: "可用性“九”的个数",
+    fleet: "机群",
+  };
+  const tr = (en, vars) => (LANG === "zh" && Object.hasOwn(ZH, en) ? ZH[en] : en).replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? vars[k] : m));
+  // The verbs that take --lang get it from here: adding it to a panel is one langArgs() in its jobs.
+  const langArgs = () => (LANG === "zh" ? ["--lang", "zh"] : []);
+
   /* Pyodide, the wheels (unpacked into site-packages: no micropip, no index) and runner.py. */
   function load(progress) {
     if (ready) return ready;
     ready = (async () => {
       const step = progress || (() => {});
-      step(1, "loading Python (Pyodide)");
+      step(1, tr("loading Python (Pyodide)"));
       // The wheels and the runner download while Pyodide starts.
       const bytesOf = FROM_FILE ? dataBytes : (rel) => fetchBytes(BASE + rel);
       const text = (rel) => bytesOf(rel).then((b) => new TextDecoder().decode(b));
@@ -113,9 +177,9 @@
       }
       const [manifest, runner, ...wheels] = await extras;
       const site = py.runPython("import site; site.getsitepackages()[0]");
-      step(2, "installing " + manifest.wheels.map((w) => w.name.split("-")[0]).join(", "));
+      step(2, tr("installing {names}", { names: manifest.wheels.map((w) => w.name.split("-")[0]).join(", ") }));
       wheels.forEach((data) => py.unpackArchive(data, "wheel", { extractDir: site }));
-      step(3, "starting infranotes");
+      step(3, tr("starting infranotes"));
       py.runPython(runner);
       return { py, pyRun: py.globals.get("run"), manifest };
     })();
@@ -166,7 +230,7 @@
         ["name", "name looked up", "api.example.com"],
       ],
       jobs: (v) => ["glibc", "musl"].map((libc) => [libc, ["dns", "search", "--resolv-conf", "resolv.conf", "--libc", libc, v.name, ...J], { "resolv.conf": v.conf }]),
-      show: (d) => `<p>ndots:${d.ndots}; tried in this order until one answers:</p>` + list(d.candidates) + d.warnings.map((w) => `<p class="tryit-warn">warning: ${esc(w)}</p>`).join(""),
+      show: (d) => `<p>${tr("ndots:{ndots}; tried in this order until one answers:", { ndots: d.ndots })}</p>` + list(d.candidates) + d.warnings.map((w) => `<p class="tryit-warn">${tr("warning: {w}", { w: esc(w) })}</p>`).join(""),
     },
     cron: {
       fields: [
@@ -179,7 +243,7 @@
       ],
       jobs: (v) => [["next runs", ["cron", "next", v.spec, "--tz", v.tz, "--from", v.from, "-n", v.n, ...J], {}]].concat(
         v.cronjob.trim() ? [["the controller", ["cron", "explain", "--cronjob", "cronjob.yaml", "--now", v.now, ...J], { "cronjob.yaml": v.cronjob }]] : []),
-      show: (d) => (Array.isArray(d) ? list(d) : `<p><b>${esc(d.action)}</b>: ${esc(d.reason || "")}</p>` + (d.events || []).map((e) => `<p>event: ${esc(e)}</p>`).join("")),
+      show: (d) => (Array.isArray(d) ? list(d) : `<p>${tr("{term}: {text}", { term: `<b>${esc(d.action)}</b>`, text: esc(d.reason || "") })}</p>` + (d.events || []).map((e) => `<p>${tr("event: {e}", { e: esc(e) })}</p>`).join("")),
     },
     tz: {
       fields: [
@@ -193,7 +257,10 @@
         return (v.file ? [["the TZif file", ["tz", "inspect", "etc/localtime", ...J], files]] : []).concat(
           ["glibc", "musl"].map((libc) => [libc, ["tz", "doctor", "--root", ".", ...env, "--libc", libc, "--at", v.at, ...J], files]));
       },
-      show: (d, v) => (d.transitions ? `<p>TZif v${d.version}, ${d.transitions.length} transitions, footer <code>${esc(d.footer)}</code>; around ${esc(v.at)}:</p>` + around(d.transitions, Date.parse(v.at) / 1000).map((t) => `<pre>${esc(t.utc)} → ${esc(t.abbr)} UTC${t.utoff >= 0 ? "+" : "-"}${Math.abs(t.utoff) / 3600} h${t.isdst ? " DST" : ""}</pre>`).join("") : `<p>${esc(d.abbreviation)} (UTC${d.utc_offset_seconds >= 0 ? "+" : "-"}${esc(Math.abs(d.utc_offset_seconds) / 3600)} h) from ${esc(d.source)}</p>` + (d.warnings || []).map((w) => `<p class="tryit-warn">${esc(w)}</p>`).join("")),
+      show: (d, v) => (d.transitions
+        ? `<p>${tr("TZif v{version}, {n} transitions, footer {footer}; around {at}:", { version: d.version, n: d.transitions.length, footer: `<code>${esc(d.footer)}</code>`, at: esc(v.at) })}</p>` +
+          around(d.transitions, Date.parse(v.at) / 1000).map((t) => `<pre>${tr("{utc} → {abbr} UTC{offset} h{dst}", { utc: esc(t.utc), abbr: esc(t.abbr), offset: (t.utoff >= 0 ? "+" : "-") + Math.abs(t.utoff) / 3600, dst: t.isdst ? tr(" DST") : "" })}</pre>`).join("")
+        : `<p>${tr("{abbr} (UTC{offset} h) from {source}", { abbr: esc(d.abbreviation), offset: (d.utc_offset_seconds >= 0 ? "+" : "-") + esc(Math.abs(d.utc_offset_seconds) / 3600), source: esc(d.source) })}</p>` + (d.warnings || []).map((w) => `<p class="tryit-warn">${esc(w)}</p>`).join("")),
     },
     iptables: {
       fields: [
@@ -201,12 +268,13 @@
         ["packet", "packet", "tcp 10.244.0.5:40000 > 10.244.0.9:80 iif cni0"],
       ],
       jobs: (v) => [["trace", ["iptables", "trace", "--rules", "rules.txt", "--packet", v.packet, ...J], { "rules.txt": v.rules }]],
-      show: (d) => (d.branches || []).map((b, i) => `<p>branch ${i + 1}: p=${esc(b.probability)} <b>${esc(b.fate)}</b> → ${esc(b.destination)}</p>` + list(b.steps.map((s) => `${s.hook} ${s.table} ${s.chain} ${s.rule ? "#" + s.rule : "policy"} ${s.verdict}${s.target ? " " + s.target : ""}`))).join(""),
+      show: (d) => (d.branches || []).map((b, i) => `<p>${tr("branch {i}: p={p} {fate} → {dest}", { i: i + 1, p: esc(b.probability), fate: `<b>${esc(b.fate)}</b>`, dest: esc(b.destination) })}</p>` + list(b.steps.map((s) => `${s.hook} ${s.table} ${s.chain} ${s.rule ? "#" + s.rule : tr("policy")} ${s.verdict}${s.target ? " " + s.target : ""}`))).join(""),
     },
     ceph: {
       fields: [["json", "ceph -s -f json (or health detail -f json)", "", "area"]],
-      jobs: (v) => [["explain", ["ceph", "explain", "ceph.json", ...J], { "ceph.json": v.json }]],
-      show: (d) => `<p>${esc(d.health || "(no health in this document)")}</p>` + (d.explanations || []).map((e) => `<p><b>${esc(e.state)}</b>: ${esc(e.meaning_en)}<br>${esc(e.meaning_zh)}</p>`).join(""),
+      jobs: (v) => [["explain", ["ceph", "explain", "ceph.json", ...langArgs(), ...J], { "ceph.json": v.json }]],
+      // English pages show both languages, as the CLI's English text does; Chinese pages only Chinese.
+      show: (d) => `<p>${esc(d.health || tr("(no health in this document)"))}</p>` + (d.explanations || []).map((e) => `<p>${tr("{term}: {text}", { term: `<b>${esc(e.state)}</b>`, text: LANG === "zh" ? esc(e.meaning_zh) : `${esc(e.meaning_en)}<br>${esc(e.meaning_zh)}` })}</p>`).join(""),
     },
     reliability: {
       fields: [
@@ -233,10 +301,10 @@
       const init = el.dataset[name] !== undefined ? el.dataset[name] : value;
       const input = kind === "area" ? `<textarea name="${name}" rows="6" spellcheck="false">${esc(init)}</textarea>`
         : kind === "file" ? `<input type="file" name="${name}">` : `<input name="${name}" value="${esc(init)}" spellcheck="false">`;
-      return `<label>${esc(label)}${input}</label>`;
+      return `<label>${esc(tr(label))}${input}</label>`;
     }).join("");
-    el.innerHTML = `<details><summary>Try it on your own input</summary><form id="${id}">${fields}
-      <button type="submit" disabled>Run</button> <progress max="3" value="0"></progress> <span class="tryit-status" aria-live="polite">Python loads when this panel opens.</span>
+    el.innerHTML = `<details><summary>${tr("Try it on your own input")}</summary><form id="${id}">${fields}
+      <button type="submit" disabled>${tr("Run")}</button> <progress max="3" value="0"></progress> <span class="tryit-status" aria-live="polite">${tr("Python loads when this panel opens.")}</span>
       </form><div class="tryit-out"></div></details>`;
     const [details, form] = [el.querySelector("details"), el.querySelector("form")];
     const [bar, status, out, button] = [form.querySelector("progress"), form.querySelector(".tryit-status"), el.querySelector(".tryit-out"), form.querySelector("button")];
@@ -249,15 +317,15 @@
           const ms = performance.now() - t0;
           const bytes = performance.getEntriesByType("resource").filter((e) => e.name.startsWith(BASE)).reduce((a, e) => a + (e.encodedBodySize || 0), 0);
           bar.value = 3;
-          status.textContent = `ready in ${(ms / 1000).toFixed(1)} s` + (bytes ? ` (${(bytes / 1048576).toFixed(1)} MB)` : "");
+          status.textContent = tr("ready in {s} s", { s: (ms / 1000).toFixed(1) }) + (bytes ? tr(" ({mb} MB)", { mb: (bytes / 1048576).toFixed(1) }) : "");
           el.dataset.state = "ready";
           el.dataset.loadMs = Math.round(ms);
           button.disabled = false;
         })
         .catch((e) => {
           el.dataset.state = "";
-          status.textContent = "could not load Python: " + e.message + (location.protocol === "file:"
-            ? " (opened from a file, Python comes from _static/tryit/data/: is it there? Or serve the folder, e.g. python3 -m http.server)" : "");
+          status.textContent = tr("could not load Python: {why}", { why: e.message }) + (location.protocol === "file:"
+            ? tr(" (opened from a file, Python comes from _static/tryit/data/: is it there? Or serve the folder, e.g. python3 -m http.server)") : "");
         });
     });
     form.addEventListener("submit", async (ev) => {
@@ -271,19 +339,19 @@
       try {
         for (const [title, argv, files] of spec.jobs(v)) results.push({ title, argv, files: Object.keys(files), result: await run(argv, files) });
       } catch (e) { // not the CLI's answer (that is never an exception): the page could not run it
-        out.innerHTML = `<p class="tryit-error">could not run: ${esc(e.message)}</p>`;
+        out.innerHTML = `<p class="tryit-error">${tr("could not run: {why}", { why: esc(e.message) })}</p>`;
         return;
       }
       el.tryitLast = results;
       out.innerHTML = results.map(({ title, argv, result }) => {
         let body;
-        if (!result.stdout) body = `<p class="tryit-error">${esc(result.stderr.trim() || "exit status " + result.exit_code)}</p>`;
+        if (!result.stdout) body = `<p class="tryit-error">${esc(result.stderr.trim() || tr("exit status {code}", { code: result.exit_code }))}</p>`;
         else {
           const doc = JSON.parse(result.stdout);
           body = spec.show(doc, v) + (result.stderr ? `<p class="tryit-warn">${esc(result.stderr.trim())}</p>` : "") +
             `<details><summary>JSON</summary><pre>${esc(result.stdout)}</pre></details>`;
         }
-        return `<section><h4>${esc(title)} <code>infranotes ${esc(argv.join(" "))}</code> → ${result.exit_code}</h4>${body}</section>`;
+        return `<section><h4>${esc(tr(title))} <code>infranotes ${esc(argv.join(" "))}</code> → ${result.exit_code}</h4>${body}</section>`;
       }).join("");
       el.dataset.runs = (Number(el.dataset.runs) || 0) + 1;
     });
