@@ -14,8 +14,9 @@ import pytest
 from infranotes.dns import envvars, incident, kubelet, records
 from infranotes.dns.chapter import generation_warnings
 from infranotes.dns.client import Reply
-from infranotes.dns.differences import DIFFERENCES, _reason, differences, differences_table
+from infranotes.dns.differences import DIFFERENCES, differences, differences_table
 from infranotes.dns.manifests import load_manifests
+from infranotes.dns.messages import step_reason
 from infranotes.dns.search import glibc_encode_problem, musl_encode_problem
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -213,13 +214,25 @@ def test_differences_are_the_same_cases_in_both_languages() -> None:
         ),
         (glibc_encode_problem("a..b", None), "空标签"),
         ("longer than musl's 256-byte buffer", "超出 musl 的 256 字节缓冲区"),
+        ("an empty label: search ends", "空标签：搜索结束"),
+        ("an empty label: lookup ends", "空标签：查找结束"),
         ("something new", "something new"),
     ],
-    ids=["label", "wire", "musl-length", "maxdname", "empty", "buffer", "unknown-stays"],
+    ids=[
+        "label",
+        "wire",
+        "musl-length",
+        "maxdname",
+        "empty",
+        "buffer",
+        "glibc-ends",
+        "musl-ends",
+        "unknown-stays",
+    ],
 )
 def test_every_reason_the_search_engine_gives_reads_in_chinese(reason: str, zh: str) -> None:
-    assert _reason(reason, "en") == reason
-    assert _reason(reason, "zh") == zh
+    assert step_reason(reason, "en") == reason
+    assert step_reason(reason, "zh") == zh
 
 
 # ------------------------------------------------------------------ notebook 02
