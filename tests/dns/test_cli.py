@@ -213,7 +213,7 @@ def _has_chinese(text: str) -> bool:
 
 def test_search_speaks_chinese_with_the_same_data(tmp_path: Path, capsys) -> None:
     conf = tmp_path / "resolv.conf"
-    conf.write_text(f"search s1.test {'a' * 64}.test s2.test\noptions ndots:5\n")
+    conf.write_text(f"search s1.test {'a' * 64}.test s2.test\noptions ndots:5 rotat\n")
     long = f"db.{'a' * 64}.test."
     base = ["dns", "search", "--resolv-conf", str(conf), "--env", "FOO=1", "db"]
     for libc, ends, zh_ends in (
@@ -223,20 +223,20 @@ def test_search_speaks_chinese_with_the_same_data(tmp_path: Path, capsys) -> Non
         argv = [*base, "--libc", libc]
         code, default, err = run(capsys, *argv)
         assert code == 0 and run(capsys, *argv, "--lang", "en") == (0, default, err)
-        assert (
-            err
-            == "warning: environment: FOO is not modelled (only LOCALDOMAIN and RES_OPTIONS are)\n"
-        )
+        assert err.splitlines() == [
+            f"warning: {conf}:2: unknown option 'rotat': {libc} ignores it",
+            "warning: environment: FOO is not modelled (only LOCALDOMAIN and RES_OPTIONS are)",
+        ]
         assert default.splitlines()[:3] == [
             f"# {libc}, ndots:5, 'db' has 0 dot(s); tried in this order until one answers:",
             "  1  db.s1.test.",
             f"  -  {long}  (unencodable: a label of 64 octets (at most 63): {ends})",
         ]
         code, zh, err = run(capsys, *argv, "--lang", "zh")
-        assert (
-            code == 0
-            and err == "警告：环境变量: FOO 未建模（只建模了 LOCALDOMAIN 和 RES_OPTIONS）\n"
-        )
+        assert code == 0 and err.splitlines() == [
+            f"警告：{conf}:2: 未知选项 'rotat'：{libc} 忽略它",
+            "警告：环境变量: FOO 未建模（只建模了 LOCALDOMAIN 和 RES_OPTIONS）",
+        ]
         assert zh.splitlines()[:3] == [
             f"# {libc}，ndots:5，'db' 含 0 个点；依次尝试，直到有一个应答：",
             "  1  db.s1.test.",
@@ -257,7 +257,8 @@ def test_search_speaks_chinese_with_the_same_data(tmp_path: Path, capsys) -> Non
                 if a["action"] == "asked"
                 else _has_chinese(b["outcome"])
             )
-        assert len(en_doc["warnings"]) == len(zh_doc["warnings"]) == 1
+        assert len(en_doc["warnings"]) == len(zh_doc["warnings"]) == 2
+        assert all(_has_chinese(w) for w in zh_doc["warnings"])
     assert main([*base, "--lang", "fr"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "invalid choice: 'fr'" in err

@@ -399,3 +399,28 @@ def test_stale_table(shop_env: envvars.ServiceEnv) -> None:
     ]
     gone = envvars.stale_table(now, shop_env, "CACHE_SERVICE_HOST", lang="zh")
     assert gone.rows == [("CACHE_SERVICE_HOST", "10.96.12.50", "（已消失）")]
+
+
+@pytest.mark.parametrize("libc", ["glibc", "musl"])
+def test_every_resolv_conf_warning_reads_in_chinese(libc: str) -> None:
+    from infranotes.dns.resolvconf import parse_resolv_conf
+
+    text = (
+        "domain a b\n"
+        + "".join(f"nameserver 10.0.0.{i}\n" for i in range(1, 6))
+        + "nameserver nope\n domain x\nfoo bar\n"
+        + "options ndots:99 rotat inet6x timeout:x attempts: timeout:99999999999\n"
+        + "search "
+        + "x" * 300
+        + "\n"
+    )
+    env = {"RES_OPTIONS": "ndots:-1 ndots:3x ndots: 2", "LOCALDOMAIN": "q.test"}
+    warnings = parse_resolv_conf(text, libc, env=env).warnings
+    assert len(warnings) >= 10
+    for w in warnings:
+        assert w.message_in("en") == w.message
+        zh = w.message_in("zh")
+        assert zh != w.message and any("\u4e00" <= ch <= "\u9fff" for ch in zh), w.message
+    # each keeps its own fields, not the last ones of the loop that wrote it
+    servers = [w.message_in("zh") for w in warnings if "nameserver 10." in w.message]
+    assert len(set(servers)) == len(servers)

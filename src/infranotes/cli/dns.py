@@ -57,7 +57,7 @@ def _search(args: argparse.Namespace) -> int:
     look = resolve(args.name, conf, lambda qname, qtype: missing)
     environment = tr(lang, "environment")
     warnings = [
-        f"{environment if w.line == 0 else f'{args.resolv_conf}:{w.line}'}: {w.message}"
+        f"{environment if w.line == 0 else f'{args.resolv_conf}:{w.line}'}: {w.message_in(lang)}"
         for w in conf.warnings
     ]
     warnings += [

@@ -51,6 +51,41 @@ tr = Messages(
             "第 {n} 个搜索域在已用 {used} 字节之后放不进 _res.defdname：glibc 的 "
             "`assert (resolv_conf_matches (resp, conf))` 失败（SIGABRT）"
         ),
+        # resolvconf.py: what a libc ignores, caps or reads differently in a resolv.conf
+        "musl does not read {names}: ignored": "musl 不读取 {names}：已忽略",
+        "leading whitespace before {word!r}: libc ignores the line": (
+            "{word!r} 之前有空白：libc 忽略这一行"
+        ),
+        "unknown keyword {word!r}: ignored": "未知关键字 {word!r}：已忽略",
+        "glibc reads only {word!r} from the domain line": "glibc 只从 domain 行读取 {word!r}",
+        "not an IP address: {text!r}: line ignored": "不是 IP 地址：{text!r}：忽略这一行",
+        "nameserver {addr} ignored: glibc uses only {n}": (
+            "忽略 nameserver {addr}：glibc 只使用前 {n} 个"
+        ),
+        "glibc caps {key} at {cap}": "glibc 把 {key} 限制为 {cap}",
+        "glibc's atoi() reads {i}, which passes the `i <= RES_MAXNDOTS` check and lands in "
+        "the 4-bit _res.ndots as {value}": (
+            "glibc 的 atoi() 读出 {i}，它能通过 `i <= RES_MAXNDOTS` 检查，"
+            "存进 4 位的 _res.ndots 后成了 {value}"
+        ),
+        "glibc's atoi() reads {i} and stores it unchecked": (
+            "glibc 的 atoi() 读出 {i}，不加检查就存了下来"
+        ),
+        "glibc's atoi() reads {i} (strtol's result cut to a 32-bit int)": (
+            "glibc 的 atoi() 读出 {i}（strtol 的结果被截成 32 位 int）"
+        ),
+        "glibc's atoi() skips the blank and reads {i} from what follows": (
+            "glibc 的 atoi() 跳过空白，从后面的内容读出 {i}"
+        ),
+        "glibc's atoi() reads {i}": "glibc 的 atoi() 读出 {i}",
+        "{word!r} is read as {name!r} (prefix match)": "{word!r} 被读作 {name!r}（前缀匹配）",
+        "unknown option {word!r}: glibc ignores it": "未知选项 {word!r}：glibc 忽略它",
+        "line of {n} characters: musl ignores it": "这一行长 {n} 个字符：musl 忽略它",
+        "{key}: not a number, musl ignores it": "{key}：不是数字，musl 忽略它",
+        "{key}:{n}: musl caps {key} at {cap}": "{key}:{n}：musl 把 {key} 限制为 {cap}",
+        "option {word!r}: musl does not implement it": "选项 {word!r}：musl 没有实现它",
+        "unknown option {word!r}: musl ignores it": "未知选项 {word!r}：musl 忽略它",
+        "nameserver ignored: musl uses only {n}": "忽略 nameserver：musl 只使用前 {n} 个",
         # cli/dns.py: dns search
         "# {libc}, ndots:{ndots}, {name} has {dots} dot(s); tried in this order until one "
         "answers:": "# {libc}，ndots:{ndots}，{name} 含 {dots} 个点；依次尝试，直到有一个应答：",
