@@ -199,3 +199,79 @@ def test_explain_picks_by_name_from_a_list(tmp_path: Path, capsys) -> None:
         main([*_explain(tmp_path, text, "--name", "backup"), "--now", "2024-05-10T18:00:05Z"]) == 0
     )
     assert main([*_explain(tmp_path, text, "--name", "nope")]) == 2
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _lines(capsys, argv: list[str], code: int) -> list[str]:
+    assert main(argv) == code
+    return capsys.readouterr().out.splitlines()
+
+
+def test_explain_speaks_chinese_with_the_same_data(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "cj.yaml"
+    f.write_text(CRONJOB)
+    base = ["cron", "explain", "--cronjob", str(f), "--now", "2024-05-10T18:03:00Z"]
+    busy = [*base, "--active", "backup-1"]
+    default = _lines(capsys, busy, 1)
+    assert default == [
+        "backup (current controller) at 2024-05-10T18:03:00Z: skip",
+        "  scheduled time 2024-05-10T18:00:00Z, job backup-28589400",
+        "  why: Not starting job because prior execution is still running and concurrency "
+        "policy is Forbid",
+        "  looks again: 2024-05-11T18:00:00Z",
+        "  event: Normal JobAlreadyActive Not starting job because prior execution is running "
+        "and concurrency policy is Forbid",
+    ]
+    assert _lines(capsys, [*busy, "--lang", "en"], 1) == default
+    assert _lines(capsys, [*busy, "--lang", "zh"], 1) == [
+        "backup（current 控制器）在 2024-05-10T18:03:00Z：skip",
+        "  调度时间 2024-05-10T18:00:00Z，Job backup-28589400",
+        "  原因：上一次执行仍在运行，且并发策略为 Forbid，不启动 Job",
+        "  下次查看：2024-05-11T18:00:00Z",
+        # the event is the one Kubernetes records, word for word
+        "  事件：Normal JobAlreadyActive Not starting job because prior execution is running "
+        "and concurrency policy is Forbid",
+    ]
+    for now in ("2024-05-10T18:03:00Z", "2024-05-10T18:13:00Z"):
+        argv = [*base[:-1], now, "--json"]
+        en = json.loads("\n".join(_lines(capsys, argv, 0)))
+        zh = json.loads("\n".join(_lines(capsys, [*argv, "--lang", "zh"], 0)))
+        assert list(en) == list(zh)
+        assert {k: v for k, v in en.items() if k != "reason"} == {
+            k: v for k, v in zh.items() if k != "reason"
+        }
+        assert not _has_chinese(en["reason"]) and _has_chinese(zh["reason"])
+    assert main([*base, "--lang", "fr"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "invalid choice: 'fr'" in err
+
+
+def test_next_describes_the_schedule_in_chinese(capsys) -> None:
+    argv = ["cron", "next", "TZ=Asia/Tokyo 0 0 13 * 5", "-n", "2", "--from", "2023-10-01T00:00:00Z"]
+    assert main(argv) == 0
+    default = capsys.readouterr()
+    assert default.out.splitlines() == [
+        "# At 00:00 on day-of-month 13 or on Fri (Asia/Tokyo).",
+        "2023-10-06T00:00:00+09:00",
+        "2023-10-13T00:00:00+09:00",
+    ]
+    assert default.err.startswith("warning: Kubernetes rejects TZ= or CRON_TZ=")
+    assert main([*argv, "--lang", "en"]) == 0
+    assert capsys.readouterr() == default
+    assert main([*argv, "--lang", "zh"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "# 在 00:00，每月 13 日或每周五（时区 Asia/Tokyo）。",
+        *default.out.splitlines()[1:],
+    ]
+    assert err.startswith("警告：Kubernetes 拒绝") and "spec.timeZone" in err
+    assert main([*argv, "--json", "--lang", "zh"]) == 0
+    zh = capsys.readouterr().out
+    assert main([*argv, "--json"]) == 0
+    assert capsys.readouterr().out == zh  # the times only: nothing to translate
+    assert main([*argv, "--lang", "fr"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "invalid choice: 'fr'" in err

@@ -205,3 +205,79 @@ def test_serve_k8s_with_upstream(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=5) == 0
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_search_speaks_chinese_with_the_same_data(tmp_path: Path, capsys) -> None:
+    conf = tmp_path / "resolv.conf"
+    conf.write_text(f"search s1.test {'a' * 64}.test s2.test\noptions ndots:5 rotat\n")
+    long = f"db.{'a' * 64}.test."
+    base = ["dns", "search", "--resolv-conf", str(conf), "--env", "FOO=1", "db"]
+    for libc, ends, zh_ends in (
+        ("glibc", "search ends", "搜索结束"),
+        ("musl", "lookup ends", "查找结束"),
+    ):
+        argv = [*base, "--libc", libc]
+        code, default, err = run(capsys, *argv)
+        assert code == 0 and run(capsys, *argv, "--lang", "en") == (0, default, err)
+        assert err.splitlines() == [
+            f"warning: {conf}:2: unknown option 'rotat': {libc} ignores it",
+            "warning: environment: FOO is not modelled (only LOCALDOMAIN and RES_OPTIONS are)",
+        ]
+        assert default.splitlines()[:3] == [
+            f"# {libc}, ndots:5, 'db' has 0 dot(s); tried in this order until one answers:",
+            "  1  db.s1.test.",
+            f"  -  {long}  (unencodable: a label of 64 octets (at most 63): {ends})",
+        ]
+        code, zh, err = run(capsys, *argv, "--lang", "zh")
+        assert code == 0 and err.splitlines() == [
+            f"警告：{conf}:2: 未知选项 'rotat'：{libc} 忽略它",
+            "警告：环境变量: FOO 未建模（只建模了 LOCALDOMAIN 和 RES_OPTIONS）",
+        ]
+        assert zh.splitlines()[:3] == [
+            f"# {libc}，ndots:5，'db' 含 0 个点；依次尝试，直到有一个应答：",
+            "  1  db.s1.test.",
+            f"  -  {long}  (unencodable: 标签长 64 字节（最多 63）：{zh_ends})",
+        ]
+        assert len(zh.splitlines()) == len(default.splitlines())
+
+        en_doc = json.loads(run(capsys, *argv, "--json")[1])
+        zh_doc = json.loads(run(capsys, *argv, "--json", "--lang", "zh")[1])
+        prose = ("steps", "warnings")
+        assert {k: v for k, v in en_doc.items() if k not in prose} == {
+            k: v for k, v in zh_doc.items() if k not in prose
+        }
+        for a, b in zip(en_doc["steps"], zh_doc["steps"], strict=True):
+            assert (a["qname"], a["action"]) == (b["qname"], b["action"])
+            assert (
+                a["outcome"] == b["outcome"]
+                if a["action"] == "asked"
+                else _has_chinese(b["outcome"])
+            )
+        assert len(en_doc["warnings"]) == len(zh_doc["warnings"]) == 2
+        assert all(_has_chinese(w) for w in zh_doc["warnings"])
+    assert main([*base, "--lang", "fr"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "invalid choice: 'fr'" in err
+
+
+def test_search_explains_glibcs_abort_in_chinese(tmp_path: Path, capsys) -> None:
+    from infranotes.dns.differences import DIFFERENCES
+
+    (case,) = [d for d in DIFFERENCES if d.oracle_case == "glibc-aborts-defdname-cut"]
+    conf = tmp_path / "resolv.conf"
+    conf.write_text(case.resolv_conf)
+    argv = ["dns", "search", "--resolv-conf", str(conf), "svc"]
+    assert run(capsys, *argv)[1].splitlines()[1:] == [
+        "  !  search domain 2 does not fit _res.defdname after 8 bytes: glibc fails "
+        "`assert (resolv_conf_matches (resp, conf))` (SIGABRT)",
+        "# ends with abort when no name exists",
+    ]
+    assert run(capsys, *argv, "--lang", "zh")[1].splitlines()[1:] == [
+        "  !  第 2 个搜索域在已用 8 字节之后放不进 _res.defdname：glibc 的 "
+        "`assert (resolv_conf_matches (resp, conf))` 失败（SIGABRT）",
+        "# 所有名字都不存在时，以 abort 结束",
+    ]

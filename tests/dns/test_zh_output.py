@@ -14,8 +14,9 @@ import pytest
 from infranotes.dns import envvars, incident, kubelet, records
 from infranotes.dns.chapter import generation_warnings
 from infranotes.dns.client import Reply
-from infranotes.dns.differences import DIFFERENCES, _reason, differences, differences_table
+from infranotes.dns.differences import DIFFERENCES, differences, differences_table
 from infranotes.dns.manifests import load_manifests
+from infranotes.dns.messages import step_reason
 from infranotes.dns.search import glibc_encode_problem, musl_encode_problem
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -213,13 +214,25 @@ def test_differences_are_the_same_cases_in_both_languages() -> None:
         ),
         (glibc_encode_problem("a..b", None), "空标签"),
         ("longer than musl's 256-byte buffer", "超出 musl 的 256 字节缓冲区"),
+        ("an empty label: search ends", "空标签：搜索结束"),
+        ("an empty label: lookup ends", "空标签：查找结束"),
         ("something new", "something new"),
     ],
-    ids=["label", "wire", "musl-length", "maxdname", "empty", "buffer", "unknown-stays"],
+    ids=[
+        "label",
+        "wire",
+        "musl-length",
+        "maxdname",
+        "empty",
+        "buffer",
+        "glibc-ends",
+        "musl-ends",
+        "unknown-stays",
+    ],
 )
 def test_every_reason_the_search_engine_gives_reads_in_chinese(reason: str, zh: str) -> None:
-    assert _reason(reason, "en") == reason
-    assert _reason(reason, "zh") == zh
+    assert step_reason(reason, "en") == reason
+    assert step_reason(reason, "zh") == zh
 
 
 # ------------------------------------------------------------------ notebook 02
@@ -386,3 +399,28 @@ def test_stale_table(shop_env: envvars.ServiceEnv) -> None:
     ]
     gone = envvars.stale_table(now, shop_env, "CACHE_SERVICE_HOST", lang="zh")
     assert gone.rows == [("CACHE_SERVICE_HOST", "10.96.12.50", "（已消失）")]
+
+
+@pytest.mark.parametrize("libc", ["glibc", "musl"])
+def test_every_resolv_conf_warning_reads_in_chinese(libc: str) -> None:
+    from infranotes.dns.resolvconf import parse_resolv_conf
+
+    text = (
+        "domain a b\n"
+        + "".join(f"nameserver 10.0.0.{i}\n" for i in range(1, 6))
+        + "nameserver nope\n domain x\nfoo bar\n"
+        + "options ndots:99 rotat inet6x timeout:x attempts: timeout:99999999999\n"
+        + "search "
+        + "x" * 300
+        + "\n"
+    )
+    env = {"RES_OPTIONS": "ndots:-1 ndots:3x ndots: 2", "LOCALDOMAIN": "q.test"}
+    warnings = parse_resolv_conf(text, libc, env=env).warnings
+    assert len(warnings) >= 10
+    for w in warnings:
+        assert w.message_in("en") == w.message
+        zh = w.message_in("zh")
+        assert zh != w.message and any("\u4e00" <= ch <= "\u9fff" for ch in zh), w.message
+    # each keeps its own fields, not the last ones of the loop that wrote it
+    servers = [w.message_in("zh") for w in warnings if "nameserver 10." in w.message]
+    assert len(set(servers)) == len(servers)

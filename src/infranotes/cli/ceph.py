@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from infranotes.cli.common import Parser, emit, json_parent, read_text
+from infranotes.cli.common import Parser, add_lang, emit, json_parent, read_text
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -47,10 +47,5 @@ def register(parser: argparse.ArgumentParser) -> None:
         "explain", parents=[json_parent()], help="ceph -s / pg dump / health detail JSON explained"
     )
     ce.add_argument("file", metavar="FILE")
-    ce.add_argument(
-        "--lang",
-        choices=("en", "zh"),
-        default="en",
-        help="language of the explanations (zh: Chinese); states, codes and commands stay",
-    )
+    add_lang(ce, "states, codes and commands")
     ce.set_defaults(func=_explain)

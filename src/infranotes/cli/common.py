@@ -53,6 +53,17 @@ def json_parent() -> argparse.ArgumentParser:
     return parent
 
 
+def add_lang(parser: argparse.ArgumentParser, keeps: str) -> None:
+    """``--lang {en,zh}``: the language of a verb's prose (English, the default, or Chinese);
+    ``keeps`` names what stays as it is in both (states, codes, commands...)."""
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help=f"language of the explanations (zh: Chinese); {keeps} stay",
+    )
+
+
 def read_bytes(path: str, kind: str, flag: str = "") -> bytes:
     """The file's bytes, refusing directories and anything larger than ``LIMITS[kind]``.
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from infranotes.cli.common import Parser, UsageError, emit, json_parent, number, read_text
+from infranotes.cli.common import (
+    Parser,
+    UsageError,
+    add_lang,
+    emit,
+    json_parent,
+    number,
+    read_text,
+)
 
 # More activations than anyone reads, few enough to answer in well under a second.
 MAX_NEXT = 10_000
@@ -24,6 +32,7 @@ def _time_arg(text: str | None, flag: str) -> int:
 def _next(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from infranotes.cronjob.messages import tr
     from infranotes.cronjob.schedule import (
         OutOfRange,
         ScheduleError,
@@ -57,8 +66,11 @@ def _next(args: argparse.Namespace) -> int:
         ) from None
     if "TZ" in args.spec:
         print(
-            "warning: Kubernetes rejects TZ= or CRON_TZ= in spec.schedule of a new CronJob; "
-            "use spec.timeZone",
+            tr(
+                args.lang,
+                "warning: Kubernetes rejects TZ= or CRON_TZ= in spec.schedule of a new CronJob; "
+                "use spec.timeZone",
+            ),
             file=sys.stderr,
         )
     out_zone = sched.location() or zone  # the TZ= zone as Go loads it (Asia/./Shanghai too)
@@ -71,7 +83,7 @@ def _next(args: argparse.Namespace) -> int:
     if args.json:
         emit(iso)
     else:
-        print(f"# {describe(sched)}")
+        print(f"# {describe(sched, args.lang)}")
         for t in iso:
             print(t)
     return 0
@@ -82,6 +94,7 @@ def _explain(args: argparse.Namespace) -> int:
 
     from infranotes.cronjob.controller import Status, decide, iso
     from infranotes.cronjob.manifest import load_cronjobs, validate
+    from infranotes.cronjob.messages import tr
 
     now = _time_arg(args.now, "--now")
     created = _time_arg(args.created, "--created") if args.created else None
@@ -108,19 +121,39 @@ def _explain(args: argparse.Namespace) -> int:
         status = Status(status.last_schedule_time, tuple(args.active))
     d = decide(spec, status, now, args.controller, args.controller_zone)
     problem = d.action in ("skip", "error") or any(e.startswith("Warning") for e in d.events)
+    lang = args.lang
     if args.json:
-        emit({"cronjob": spec.name, "controller": args.controller, "now": iso(now), **d.to_json()})
+        doc = {"cronjob": spec.name, "controller": args.controller, "now": iso(now), **d.to_json()}
+        doc["reason"] = d.reason_in(lang)
+        emit(doc)
     else:
-        print(f"{spec.name} ({args.controller} controller) at {iso(now)}: {d.action}")
+        print(
+            tr(
+                lang,
+                "{name} ({controller} controller) at {now}: {action}",
+                name=spec.name,
+                controller=args.controller,
+                now=iso(now),
+                action=d.action,
+            )
+        )
         if d.scheduled_time is not None:
-            job = f", job {d.job_name}" if d.job_name else ""
-            print(f"  scheduled time {iso(d.scheduled_time)}{job}")
-        print(f"  why: {d.reason}")
+            scheduled = iso(d.scheduled_time)
+            print(
+                "  "
+                + (
+                    tr(lang, "scheduled time {time}, job {job}", time=scheduled, job=d.job_name)
+                    if d.job_name
+                    else tr(lang, "scheduled time {time}", time=scheduled)
+                )
+            )
+        print("  " + tr(lang, "why: {reason}", reason=d.reason_in(lang)))
         if d.replace:
-            print(f"  replaces: {', '.join(d.replace)}")
-        print(f"  looks again: {iso(d.next) if d.next is not None else 'only when it changes'}")
+            print("  " + tr(lang, "replaces: {jobs}", jobs=", ".join(d.replace)))
+        again = iso(d.next) if d.next is not None else tr(lang, "only when it changes")
+        print("  " + tr(lang, "looks again: {when}", when=again))
         for e in d.events:
-            print(f"  event: {e}")
+            print("  " + tr(lang, "event: {event}", event=e))
     return 1 if problem else 0
 
 
@@ -140,6 +173,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="ZONE",
         help="spec.timeZone, or kube-controller-manager's zone (default UTC)",
     )
+    add_lang(nx, "the times")
     nx.set_defaults(func=_next)
     ex = verbs.add_parser(
         "explain", parents=[js], help="what the CronJob controller does at a given time"
@@ -157,4 +191,5 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="ZONE",
         help="kube-controller-manager's time zone (default UTC)",
     )
+    add_lang(ex, "actions, times, Job names and Kubernetes' own events")
     ex.set_defaults(func=_explain)

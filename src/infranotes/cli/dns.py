@@ -8,7 +8,15 @@ import signal
 import sys
 import threading
 
-from infranotes.cli.common import UsageError, emit, ip_address, json_parent, port, read_text
+from infranotes.cli.common import (
+    UsageError,
+    add_lang,
+    emit,
+    ip_address,
+    json_parent,
+    port,
+    read_text,
+)
 
 
 def _nxdomain_answer():  # -> Answer
@@ -34,35 +42,54 @@ def _env(pairs: list[str]) -> dict[str, str]:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from infranotes.dns.resolvconf import parse_resolv_conf
-    from infranotes.dns.search import SearchReport, check_name, resolve
+    from dataclasses import replace
 
+    from infranotes.dns.messages import step_reason, tr
+    from infranotes.dns.resolvconf import parse_resolv_conf
+    from infranotes.dns.search import SearchReport, Step, check_name, resolve
+
+    lang = args.lang
     env = _env(args.env)
     text = read_text(args.resolv_conf, "resolv.conf", "--resolv-conf")
     conf = parse_resolv_conf(text, args.libc, source=args.resolv_conf, env=env)
     check_name(args.name, source="NAME")
     missing = _nxdomain_answer()
     look = resolve(args.name, conf, lambda qname, qtype: missing)
+    environment = tr(lang, "environment")
     warnings = [
-        f"{'environment' if w.line == 0 else f'{args.resolv_conf}:{w.line}'}: {w.message}"
+        f"{environment if w.line == 0 else f'{args.resolv_conf}:{w.line}'}: {w.message_in(lang)}"
         for w in conf.warnings
     ]
     warnings += [
-        f"environment: {n} is not modelled (only LOCALDOMAIN and RES_OPTIONS are)"
+        f"{environment}: "
+        + tr(lang, "{name} is not modelled (only LOCALDOMAIN and RES_OPTIONS are)", name=n)
         for n in env
         if n not in ENV_READ
     ]
+    # an asked step's outcome is an answer (nxdomain...); the others' is a reason, in prose
+    steps = [
+        s if s.action == "asked" else Step(s.qname, s.action, step_reason(s.outcome, lang))
+        for s in look.steps
+    ]
     if args.json:
-        emit(SearchReport(look, tuple(conf.search), tuple(warnings)).to_json())
+        shown = replace(look, steps=tuple(steps))
+        emit(SearchReport(shown, tuple(conf.search), tuple(warnings)).to_json())
     else:
         for w in warnings:
-            print(f"warning: {w}", file=sys.stderr)
+            print(tr(lang, "warning: {warning}", warning=w), file=sys.stderr)
         print(
-            f"# {conf.libc}, ndots:{conf.options.ndots}, {args.name!r} has "
-            f"{args.name.rstrip('.').count('.')} dot(s); tried in this order until one answers:"
+            tr(
+                lang,
+                "# {libc}, ndots:{ndots}, {name} has {dots} dot(s); tried in this order until "
+                "one answers:",
+                libc=conf.libc,
+                ndots=conf.options.ndots,
+                name=repr(args.name),
+                dots=args.name.rstrip(".").count("."),
+            )
         )
         n = 0
-        for step in look.steps:
+        for step in steps:
             if step.action == "asked":
                 n += 1
                 print(f"{n:3d}  {step.qname}")
@@ -71,7 +98,7 @@ def _search(args: argparse.Namespace) -> int:
             else:
                 print(f"  -  {step.qname}  ({step.action}: {step.outcome})")
         if look.status in ("abort", "EAI_NONAME") and look.steps[-1].action != "asked":
-            print(f"# ends with {look.status} when no name exists")
+            print(tr(lang, "# ends with {status} when no name exists", status=look.status))
     return 0
 
 
@@ -220,6 +247,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="the process environment: LOCALDOMAIN, RES_OPTIONS (glibc reads both, musl neither)",
     )
     s.add_argument("name", metavar="NAME")
+    add_lang(s, "names, libc statuses, answers and resolv.conf's words")
     s.set_defaults(func=_search)
 
     p = verbs.add_parser(

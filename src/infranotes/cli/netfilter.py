@@ -7,6 +7,7 @@ import argparse
 from infranotes.cli.common import (
     Parser,
     UsageError,
+    add_lang,
     emit,
     ip_address,
     ip_network,
@@ -89,21 +90,36 @@ def _memory(args: argparse.Namespace):  # -> Memory
     return mem
 
 
-def _print_branch(title: str, b) -> None:  # b: Branch
-    print(f"\n{title}: p={b.share} ({b.probability:.4f})  {b.fate}  -> {b.destination}")
+def branch_json(doc: dict, lang: str) -> dict:
+    """A branch's ``to_json()`` with its fate and events in ``lang`` (the rest is data)."""
+    from infranotes.netfilter.messages import event, fate
+
+    return {
+        **doc,
+        "fate": fate(doc["fate"], lang),
+        "events": [event(e, lang) for e in doc["events"]],
+    }
+
+
+def _print_branch(title: str, b, lang: str) -> None:  # b: Branch
+    from infranotes.netfilter.messages import event, fate
+
+    print(f"\n{title}: p={b.share} ({b.probability:.4f})  {fate(b.fate, lang)}  -> {b.destination}")
     for st in b.steps:
         rule = f"#{st.rule}" if st.rule else "policy"
         tgt = f" {st.target}" if st.target else ""
         print(f"  {st.hook:<11} {st.table:<8} {st.chain:<28} {rule:<7} {st.verdict}{tgt}")
     for e in b.events:
-        print(f"  * {e}")
+        print(f"  * {event(e, lang)}")
 
 
 def _trace(args: argparse.Namespace) -> int:
+    from infranotes.netfilter.messages import event, fate, tr
     from infranotes.netfilter.packet import parse_packet
     from infranotes.netfilter.ruleset import parse_iptables_save
     from infranotes.netfilter.trace import SequenceTooLarge, Tracer
 
+    lang = args.lang
     rs = parse_iptables_save(read_text(args.rules, "iptables-save", "--rules"), source=args.rules)
     packets = [parse_packet(args.packet)] + [parse_packet(p, "--then") for p in args.then or ()]
     node = node_from_args(args)
@@ -117,20 +133,23 @@ def _trace(args: argparse.Namespace) -> int:
     memory = _memory(args)
     tracer = Tracer(rs, node, sets)
     state = (
-        "state: recent lists as given by --seen, nth counters as loaded"
+        tr(lang, "state: recent lists as given by --seen, nth counters as loaded")
         if args.seen
-        else "state: a freshly loaded ruleset (empty recent lists, nth counters as loaded)"
+        else tr(
+            lang, "state: a freshly loaded ruleset (empty recent lists, nth counters as loaded)"
+        )
     )
     if len(packets) == 1:
         trace = tracer.trace(packets[0], memory)
         if args.json:
             doc = trace.to_json()
+            doc["branches"] = [branch_json(b, lang) for b in doc["branches"]]
             doc["state"] = memory.to_json()
             emit(doc)
             return 0
-        print(f"packet: {packets[0].describe()}\n{state}")
+        print(f"{tr(lang, 'packet: {packet}', packet=packets[0].describe())}\n{state}")
         for i, b in enumerate(trace.branches, 1):
-            _print_branch(f"branch {i}", b)
+            _print_branch(tr(lang, "branch {n}", n=i), b, lang)
         return 0
     try:
         histories = tracer.sequence(packets, memory)
@@ -146,20 +165,24 @@ def _trace(args: argparse.Namespace) -> int:
                         "probability": str(h.share),
                         "probability_float": float(h.share),
                         "destinations": list(h.destinations),
-                        "branches": [b.to_json() for b in h.branches],
+                        "branches": [branch_json(b.to_json(), lang) for b in h.branches],
                     }
                     for h in histories
                 ],
             }
         )
         return 0
-    print(f"{len(packets)} new connections, one after another\n{state}")
+    print(f"{tr(lang, '{n} new connections, one after another', n=len(packets))}\n{state}")
     for i, h in enumerate(histories, 1):
-        print(f"\nhistory {i}: p={h.share} ({float(h.share):.4f})")
+        print("\n" + tr(lang, "history {n}", n=i) + f": p={h.share} ({float(h.share):.4f})")
         for n, (p, b) in enumerate(zip(packets, h.branches, strict=True), 1):
-            print(f"  packet {n}: {p.describe()} -> {b.destination}  {b.fate}")
+            print(
+                "  "
+                + tr(lang, "packet {n}", n=n)
+                + f": {p.describe()} -> {b.destination}  {fate(b.fate, lang)}"
+            )
             for e in b.events:
-                print(f"    * {e}")
+                print(f"    * {event(e, lang)}")
     return 0
 
 
@@ -191,4 +214,5 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=FILE",
         help="contents of an ipset used by -m set (one entry per line)",
     )
+    add_lang(t, "hooks, tables, chains, rules, verdicts and addresses")
     t.set_defaults(func=_trace)

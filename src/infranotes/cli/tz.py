@@ -6,7 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from infranotes.cli.common import Parser, UsageError, emit, json_parent, number, read_bytes
+from infranotes.cli.common import (
+    Parser,
+    UsageError,
+    add_lang,
+    emit,
+    json_parent,
+    number,
+    read_bytes,
+)
 
 
 def _inspect(args: argparse.Namespace) -> int:
@@ -38,6 +46,7 @@ def _inspect(args: argparse.Namespace) -> int:
 def _doctor(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from infranotes.timekeeping.messages import say, tr
     from infranotes.timekeeping.resolve import diagnose
     from infranotes.timekeeping.tzif import utc_text
 
@@ -67,17 +76,29 @@ def _doctor(args: argparse.Namespace) -> int:
         state = diagnose(root, env, args.libc, at)
     except OSError as exc:  # e.g. an unreadable etc/localtime in the root
         raise UsageError(f"--root {args.root}: {exc.strerror or exc}: {exc.filename}") from None
+    lang = args.lang
     if args.json:
-        emit(state.to_json())
+        doc = state.to_json()
+        doc["source"] = say(state.source, lang)
+        doc["warnings"] = [say(w, lang) for w in state.warnings]
+        emit(doc)
     else:
         sign = "+" if state.utc_offset_seconds >= 0 else "-"
         h, m = divmod(abs(state.utc_offset_seconds) // 60, 60)
         print(
-            f"{state.libc}: zone {state.zone or '(unnamed)'} from {state.source}: "
-            f"{state.abbreviation} UTC{sign}{h:02d}:{m:02d} at {utc_text(at)}"
+            tr(
+                lang,
+                "{libc}: zone {zone} from {source}: {abbreviation} UTC{offset} at {at}",
+                libc=state.libc,
+                zone=state.zone or tr(lang, "(unnamed)"),
+                source=say(state.source, lang),
+                abbreviation=state.abbreviation,
+                offset=f"{sign}{h:02d}:{m:02d}",
+                at=utc_text(at),
+            )
         )
         for w in state.warnings:
-            print(f"warning: {w}", file=sys.stderr)
+            print(tr(lang, "warning: {warning}", warning=say(w, lang)), file=sys.stderr)
     return 1 if state.warnings else 0
 
 
@@ -96,4 +117,5 @@ def register(parser: argparse.ArgumentParser) -> None:
     doc.add_argument("--env", action="append", metavar="TZ=...", help="TZ=VALUE or TZDIR=VALUE")
     doc.add_argument("--libc", choices=("glibc", "musl"), default="glibc")
     doc.add_argument("--at", metavar="TIME", help="ISO 8601 instant (default: now)")
+    add_lang(doc, "zone names, abbreviations, paths and TZ values")
     doc.set_defaults(func=_doctor)

@@ -143,6 +143,24 @@ tr = Messages(
         "scheduled time": "调度时间",
         "why": "原因",
         "looks again": "下次查看",
+        # cli/cron.py: cron next and cron explain
+        (
+            "warning: Kubernetes rejects TZ= or CRON_TZ= in spec.schedule of a new CronJob; "
+            "use spec.timeZone"
+        ): (
+            "警告：Kubernetes 拒绝新建的 CronJob 在 spec.schedule 中使用 TZ= 或 CRON_TZ=；"
+            "请改用 spec.timeZone"
+        ),
+        "{name} ({controller} controller) at {now}: {action}": (
+            "{name}（{controller} 控制器）在 {now}：{action}"
+        ),
+        "scheduled time {time}, job {job}": "调度时间 {time}，Job {job}",
+        "scheduled time {time}": "调度时间 {time}",
+        "why: {reason}": "原因：{reason}",
+        "replaces: {jobs}": "替换：{jobs}",
+        "looks again: {when}": "下次查看：{when}",
+        "only when it changes": "仅在它变化时",
+        "event: {event}": "事件：{event}",
         # chapter.py
         (
             "{schedules} schedules, {valid} valid and {rejected} rejected with robfig's message: "

@@ -6,10 +6,9 @@ real libraries (the case id is in the last column).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from infranotes.dns.messages import tr
+from infranotes.dns.messages import step_reason, tr
 from infranotes.dns.resolvconf import parse_resolv_conf
 from infranotes.dns.search import Answer, Lookup, Step, resolve
 from infranotes.table import Table
@@ -147,44 +146,6 @@ def differences(lang: str = "en") -> tuple[Difference, ...]:
 DIFFERENCES = differences()
 
 
-# What the search engine gives as a step's reason (search.py), read back to be shown in ``lang``.
-_REASONS = (
-    (
-        re.compile(r"a label of (?P<n>\d+) octets \(at most 63\)"),
-        lambda lang, n: tr(lang, "a label of {n} octets (at most 63)", n=n),
-    ),
-    (
-        re.compile(r"(?P<n>\d+) octets on the wire \(at most 255\)"),
-        lambda lang, n: tr(lang, "{n} octets on the wire (at most 255)", n=n),
-    ),
-    (
-        re.compile(r"name and domain are (?P<n>\d+) characters, glibc's MAXDNAME is 1025"),
-        lambda lang, n: tr(
-            lang, "name and domain are {n} characters, glibc's MAXDNAME is 1025", n=n
-        ),
-    ),
-    (
-        re.compile(r"(?P<n>\d+) characters after the trailing dot \(musl's limit is 253\)"),
-        lambda lang, n: tr(
-            lang, "{n} characters after the trailing dot (musl's limit is 253)", n=n
-        ),
-    ),
-    (re.compile(r"an empty label"), lambda lang: tr(lang, "an empty label")),
-    (
-        re.compile(r"longer than musl's 256-byte buffer"),
-        lambda lang: tr(lang, "longer than musl's 256-byte buffer"),
-    ),
-)
-
-
-def _reason(reason: str, lang: str) -> str:
-    for pattern, say in _REASONS:
-        m = pattern.fullmatch(reason)
-        if m:
-            return say(lang, **m.groupdict())
-    return reason
-
-
 def _short(qname: str, lang: str = "en") -> str:
     name = qname.rstrip(".")
     if len(name) <= 24:
@@ -198,7 +159,7 @@ def _step(step: Step, lang: str) -> str:
         return tr(lang, "{name} (malformed)", name=short) if step.qname.endswith("..") else short
     if step.action == "abort":
         return tr(lang, "SIGABRT before any query")
-    reason = _reason(step.outcome.split(":", 1)[0], lang)
+    reason = step_reason(step.outcome.split(":", 1)[0], lang)
     return f"✗ {_short(step.qname, lang)} {step.action}: {reason}"
 
 

@@ -4,7 +4,9 @@ Grouped by the module that prints them. Record types, rcodes, statuses (``EAI_NO
 resolv.conf keywords, names and addresses are data and stay as they are.
 """
 
-from infranotes.i18n import Messages
+import re
+
+from infranotes.i18n import Messages, check_lang
 
 tr = Messages(
     {
@@ -42,6 +44,57 @@ tr = Messages(
         ),
         "an empty label": "空标签",
         "longer than musl's 256-byte buffer": "超出 musl 的 256 字节缓冲区",
+        "{reason}: search ends": "{reason}：搜索结束",
+        "{reason}: lookup ends": "{reason}：查找结束",
+        "search domain {n} does not fit _res.defdname after {used} bytes: glibc fails "
+        "`assert (resolv_conf_matches (resp, conf))` (SIGABRT)": (
+            "第 {n} 个搜索域在已用 {used} 字节之后放不进 _res.defdname：glibc 的 "
+            "`assert (resolv_conf_matches (resp, conf))` 失败（SIGABRT）"
+        ),
+        # resolvconf.py: what a libc ignores, caps or reads differently in a resolv.conf
+        "musl does not read {names}: ignored": "musl 不读取 {names}：已忽略",
+        "leading whitespace before {word!r}: libc ignores the line": (
+            "{word!r} 之前有空白：libc 忽略这一行"
+        ),
+        "unknown keyword {word!r}: ignored": "未知关键字 {word!r}：已忽略",
+        "glibc reads only {word!r} from the domain line": "glibc 只从 domain 行读取 {word!r}",
+        "not an IP address: {text!r}: line ignored": "不是 IP 地址：{text!r}：忽略这一行",
+        "nameserver {addr} ignored: glibc uses only {n}": (
+            "忽略 nameserver {addr}：glibc 只使用前 {n} 个"
+        ),
+        "glibc caps {key} at {cap}": "glibc 把 {key} 限制为 {cap}",
+        "glibc's atoi() reads {i}, which passes the `i <= RES_MAXNDOTS` check and lands in "
+        "the 4-bit _res.ndots as {value}": (
+            "glibc 的 atoi() 读出 {i}，它能通过 `i <= RES_MAXNDOTS` 检查，"
+            "存进 4 位的 _res.ndots 后成了 {value}"
+        ),
+        "glibc's atoi() reads {i} and stores it unchecked": (
+            "glibc 的 atoi() 读出 {i}，不加检查就存了下来"
+        ),
+        "glibc's atoi() reads {i} (strtol's result cut to a 32-bit int)": (
+            "glibc 的 atoi() 读出 {i}（strtol 的结果被截成 32 位 int）"
+        ),
+        "glibc's atoi() skips the blank and reads {i} from what follows": (
+            "glibc 的 atoi() 跳过空白，从后面的内容读出 {i}"
+        ),
+        "glibc's atoi() reads {i}": "glibc 的 atoi() 读出 {i}",
+        "{word!r} is read as {name!r} (prefix match)": "{word!r} 被读作 {name!r}（前缀匹配）",
+        "unknown option {word!r}: glibc ignores it": "未知选项 {word!r}：glibc 忽略它",
+        "line of {n} characters: musl ignores it": "这一行长 {n} 个字符：musl 忽略它",
+        "{key}: not a number, musl ignores it": "{key}：不是数字，musl 忽略它",
+        "{key}:{n}: musl caps {key} at {cap}": "{key}:{n}：musl 把 {key} 限制为 {cap}",
+        "option {word!r}: musl does not implement it": "选项 {word!r}：musl 没有实现它",
+        "unknown option {word!r}: musl ignores it": "未知选项 {word!r}：musl 忽略它",
+        "nameserver ignored: musl uses only {n}": "忽略 nameserver：musl 只使用前 {n} 个",
+        # cli/dns.py: dns search
+        "# {libc}, ndots:{ndots}, {name} has {dots} dot(s); tried in this order until one "
+        "answers:": "# {libc}，ndots:{ndots}，{name} 含 {dots} 个点；依次尝试，直到有一个应答：",
+        "# ends with {status} when no name exists": "# 所有名字都不存在时，以 {status} 结束",
+        "environment": "环境变量",
+        "{name} is not modelled (only LOCALDOMAIN and RES_OPTIONS are)": (
+            "{name} 未建模（只建模了 LOCALDOMAIN 和 RES_OPTIONS）"
+        ),
+        "warning: {warning}": "警告：{warning}",
         # incident.py: the clusterDomain incident and its fixes
         "#": "序号",
         "client": "客户端",
@@ -125,3 +178,69 @@ tr = Messages(
         "(gone)": "（已消失）",
     }
 )
+
+
+# What the search engine gives as a step's reason (search.py), read back to be shown in ``lang``.
+_REASONS = (
+    (
+        re.compile(r"a label of (?P<n>\d+) octets \(at most 63\)"),
+        lambda lang, n: tr(lang, "a label of {n} octets (at most 63)", n=n),
+    ),
+    (
+        re.compile(r"(?P<n>\d+) octets on the wire \(at most 255\)"),
+        lambda lang, n: tr(lang, "{n} octets on the wire (at most 255)", n=n),
+    ),
+    (
+        re.compile(r"name and domain are (?P<n>\d+) characters, glibc's MAXDNAME is 1025"),
+        lambda lang, n: tr(
+            lang, "name and domain are {n} characters, glibc's MAXDNAME is 1025", n=n
+        ),
+    ),
+    (
+        re.compile(r"(?P<n>\d+) characters after the trailing dot \(musl's limit is 253\)"),
+        lambda lang, n: tr(
+            lang, "{n} characters after the trailing dot (musl's limit is 253)", n=n
+        ),
+    ),
+    (re.compile(r"an empty label"), lambda lang: tr(lang, "an empty label")),
+    (
+        re.compile(r"longer than musl's 256-byte buffer"),
+        lambda lang: tr(lang, "longer than musl's 256-byte buffer"),
+    ),
+    (
+        # resolvconf.py glibc_legacy_search_abort: the reason of an "abort" step
+        re.compile(
+            r"search domain (?P<n>\d+) does not fit _res\.defdname after (?P<used>\d+) bytes: "
+            r"glibc fails `assert \(resolv_conf_matches \(resp, conf\)\)` \(SIGABRT\)"
+        ),
+        lambda lang, n, used: tr(
+            lang,
+            "search domain {n} does not fit _res.defdname after {used} bytes: glibc fails "
+            "`assert (resolv_conf_matches (resp, conf))` (SIGABRT)",
+            n=n,
+            used=used,
+        ),
+    ),
+)
+
+# How a glibc search walk (the list is abandoned) and a musl lookup (it fails) end at a
+# candidate that cannot be encoded (search.py).
+_ENDS = (
+    (": search ends", lambda lang, reason: tr(lang, "{reason}: search ends", reason=reason)),
+    (": lookup ends", lambda lang, reason: tr(lang, "{reason}: lookup ends", reason=reason)),
+)
+
+
+def step_reason(text: str, lang: str) -> str:
+    """The reason of a search step (why a candidate was skipped, not encoded or aborted) in
+    ``lang``; a text the search engine did not write comes back unchanged."""
+    if check_lang(lang) == "en":
+        return text
+    for suffix, say in _ENDS:
+        if text.endswith(suffix):
+            return say(lang, step_reason(text.removesuffix(suffix), lang))
+    for pattern, say in _REASONS:
+        m = pattern.fullmatch(text)
+        if m:
+            return say(lang, **m.groupdict())
+    return text

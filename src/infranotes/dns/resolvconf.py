@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from infranotes.dns.messages import tr
 from infranotes.errors import ParseError
 
 Libc = Literal["glibc", "musl"]
@@ -70,12 +71,26 @@ class Options:
         return tuple(n.replace("_", "-") for n in names)
 
 
+#: A sentence in a given language ("en" or "zh"): how a warning is kept until it is shown.
+Phrase = Callable[[str], str]
+
+
 @dataclass(frozen=True)
 class ConfWarning:
     """Something in the file a libc ignores, caps or reads differently from what it says."""
 
     line: int
     message: str
+    said: Phrase | None = field(default=None, compare=False, repr=False)
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang``: English, or what ``said`` renders."""
+        return self.message if lang == "en" or self.said is None else self.said(lang)
+
+
+def _note(line: int, said: Phrase) -> ConfWarning:
+    """A warning in English, with ``said`` kept to render it in another language."""
+    return ConfWarning(line, said("en"), said)
 
 
 @dataclass(frozen=True)
@@ -186,7 +201,14 @@ def parse_resolv_conf(
         ignored = [k for k in ("LOCALDOMAIN", "RES_OPTIONS") if env and k in env]
         if ignored:
             # resolvconf.c __get_resolv_conf reads /etc/resolv.conf only (no getenv).
-            note = ConfWarning(0, f"musl does not read {' or '.join(ignored)}: ignored")
+            note = _note(
+                0,
+                lambda lang: tr(
+                    lang,
+                    "musl does not read {names}: ignored",
+                    names=(" or " if lang == "en" else " 或 ").join(ignored),
+                ),
+            )
             conf = replace(conf, warnings=(*conf.warnings, note))
     if strict and conf.warnings:
         first = conf.warnings[0]
@@ -201,15 +223,29 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return list(enumerate(lines, start=1))
 
 
+def _not_an_address(no: int, rest: str) -> ConfWarning:
+    text = rest.strip()
+    return _note(no, lambda lang: tr(lang, "not an IP address: {text!r}: line ignored", text=text))
+
+
 def _common_warnings(no: int, line: str, warn: list[ConfWarning]) -> None:
     stripped = line.strip()
     if not stripped or line[0] in "#;":
         return
     word = stripped.split()[0]
     if line[0] in " \t" and word in KNOWN_KEYWORDS:
-        warn.append(ConfWarning(no, f"leading whitespace before {word!r}: libc ignores the line"))
+        warn.append(
+            _note(
+                no,
+                lambda lang: tr(
+                    lang, "leading whitespace before {word!r}: libc ignores the line", word=word
+                ),
+            )
+        )
     elif word not in KNOWN_KEYWORDS:
-        warn.append(ConfWarning(no, f"unknown keyword {word!r}: ignored"))
+        warn.append(
+            _note(no, lambda lang: tr(lang, "unknown keyword {word!r}: ignored", word=word))
+        )
 
 
 def _parse_glibc(
@@ -230,7 +266,15 @@ def _parse_glibc(
             if not words or localdomain is not None:
                 continue
             if len(words) > 1:
-                warn.append(ConfWarning(no, f"glibc reads only {words[0]!r} from the domain line"))
+                first = words[0]
+                warn.append(
+                    _note(
+                        no,
+                        lambda lang, w=first: tr(
+                            lang, "glibc reads only {word!r} from the domain line", word=w
+                        ),
+                    )
+                )
             search = [words[0]]
         elif (rest := _keyword(line, "search", "glibc")) is not None:
             words = [w for w in re.split("[ \t]", rest) if w]  # blanks are space and tab only
@@ -240,9 +284,19 @@ def _parse_glibc(
             words = rest.split()
             addr = normalize_address(words[0]) if words else None
             if addr is None:
-                warn.append(ConfWarning(no, f"not an IP address: {rest.strip()!r}: line ignored"))
+                warn.append(_not_an_address(no, rest))
             elif len(servers) >= MAXNS:
-                warn.append(ConfWarning(no, f"nameserver {addr} ignored: glibc uses only {MAXNS}"))
+                warn.append(
+                    _note(
+                        no,
+                        lambda lang, a=addr: tr(
+                            lang,
+                            "nameserver {addr} ignored: glibc uses only {n}",
+                            addr=a,
+                            n=MAXNS,
+                        ),
+                    )
+                )
             else:
                 servers.append(addr)
         elif (rest := _keyword(line, "options", "glibc")) is not None:
@@ -361,39 +415,63 @@ def _glibc_options(
             i = glibc_atoi(rest[cp + len(key) + 1 :])
             value = glibc_stored_ndots(i) if key == "ndots" else min(i, limits[key])
             opts[key] = value
-            message = _glibc_value_note(key, word[len(key) + 1 :], i, value, limits[key])
-            if message:
-                warn.append(ConfWarning(no, f"{word!r}: {message}"))
+            note = _glibc_value_note(key, word[len(key) + 1 :], i, value, limits[key])
+            if note:
+                warn.append(_note(no, lambda lang, w=word, say=note: f"{w!r}: {say(lang)}"))
         elif word:
             for name, attr in GLIBC_FLAG_OPTIONS:
                 if word.startswith(name):
                     opts[attr] = True
                     if word != name:
-                        warn.append(ConfWarning(no, f"{word!r} is read as {name!r} (prefix match)"))
+                        warn.append(
+                            _note(
+                                no,
+                                lambda lang, w=word, n=name: tr(
+                                    lang,
+                                    "{word!r} is read as {name!r} (prefix match)",
+                                    word=w,
+                                    name=n,
+                                ),
+                            )
+                        )
                     break
             else:
-                warn.append(ConfWarning(no, f"unknown option {word!r}: glibc ignores it"))
+                warn.append(
+                    _note(
+                        no,
+                        lambda lang, w=word: tr(
+                            lang, "unknown option {word!r}: glibc ignores it", word=w
+                        ),
+                    )
+                )
         cp = end
 
 
-def _glibc_value_note(key: str, text: str, i: int, value: int, cap: int) -> str | None:
+def _glibc_value_note(key: str, text: str, i: int, value: int, cap: int) -> Phrase | None:
     """One sentence on how glibc read ``key:text`` (one option, one note), or None."""
     if text.isascii() and text.isdigit() and int(text) == i == value:
         return None
     if i > cap:
-        return f"glibc caps {key} at {cap}"
+        return lambda lang: tr(lang, "glibc caps {key} at {cap}", key=key, cap=cap)
     if key == "ndots" and i < 0:
-        return (
-            f"glibc's atoi() reads {i}, which passes the `i <= RES_MAXNDOTS` check and "
-            f"lands in the 4-bit _res.ndots as {value}"
+        return lambda lang: tr(
+            lang,
+            "glibc's atoi() reads {i}, which passes the `i <= RES_MAXNDOTS` check and lands in "
+            "the 4-bit _res.ndots as {value}",
+            i=i,
+            value=value,
         )
     if i < 0:
-        return f"glibc's atoi() reads {i} and stores it unchecked"
+        return lambda lang: tr(lang, "glibc's atoi() reads {i} and stores it unchecked", i=i)
     if text.isascii() and text.isdigit():
-        return f"glibc's atoi() reads {i} (strtol's result cut to a 32-bit int)"
+        return lambda lang: tr(
+            lang, "glibc's atoi() reads {i} (strtol's result cut to a 32-bit int)", i=i
+        )
     if not text:
-        return f"glibc's atoi() skips the blank and reads {i} from what follows"
-    return f"glibc's atoi() reads {i}"
+        return lambda lang: tr(
+            lang, "glibc's atoi() skips the blank and reads {i} from what follows", i=i
+        )
+    return lambda lang: tr(lang, "glibc's atoi() reads {i}", i=i)
 
 
 MUSL_IGNORED_OPTIONS = tuple(n for n, _ in GLIBC_FLAG_OPTIONS)
@@ -407,8 +485,11 @@ def _parse_musl(text: str, source: str) -> ResolvConf:
     for no, line in _lines(text):
         if len(line.rstrip("\n")) >= MUSL_LINE_BUFFER - 1:
             # fgets(line, 256) returned a piece without its newline: musl skips the whole line.
+            n = len(line.rstrip())
             warn.append(
-                ConfWarning(no, f"line of {len(line.rstrip())} characters: musl ignores it")
+                _note(
+                    no, lambda lang, v=n: tr(lang, "line of {n} characters: musl ignores it", n=v)
+                )
             )
             continue
         _common_warnings(no, line, warn)
@@ -420,10 +501,24 @@ def _parse_musl(text: str, source: str) -> ResolvConf:
                     continue
                 n = _strtoul_digits(line[at + len(key) + 1 :])
                 if n is None:
-                    warn.append(ConfWarning(no, f"{key}: not a number, musl ignores it"))
+                    warn.append(
+                        _note(
+                            no,
+                            lambda lang, k=key: tr(
+                                lang, "{key}: not a number, musl ignores it", key=k
+                            ),
+                        )
+                    )
                     continue
                 if n > cap:
-                    warn.append(ConfWarning(no, f"{key}:{n}: musl caps {key} at {cap}"))
+                    warn.append(
+                        _note(
+                            no,
+                            lambda lang, k=key, v=n, c=cap: tr(
+                                lang, "{key}:{n}: musl caps {key} at {cap}", key=k, n=v, cap=c
+                            ),
+                        )
+                    )
                 value = min(n, cap)
                 if key == "ndots":
                     ndots = value
@@ -436,16 +531,34 @@ def _parse_musl(text: str, source: str) -> ResolvConf:
                 if base in ("ndots", "attempts", "timeout"):
                     continue
                 if any(word.startswith(n) for n in MUSL_IGNORED_OPTIONS):
-                    warn.append(ConfWarning(no, f"option {word!r}: musl does not implement it"))
+                    warn.append(
+                        _note(
+                            no,
+                            lambda lang, w=word: tr(
+                                lang, "option {word!r}: musl does not implement it", word=w
+                            ),
+                        )
+                    )
                 else:
-                    warn.append(ConfWarning(no, f"unknown option {word!r}: musl ignores it"))
+                    warn.append(
+                        _note(
+                            no,
+                            lambda lang, w=word: tr(
+                                lang, "unknown option {word!r}: musl ignores it", word=w
+                            ),
+                        )
+                    )
         elif (rest := _keyword(line, "nameserver", "musl")) is not None:
             words = rest.split()
             addr = normalize_address(words[0]) if words else None
             if len(servers) >= MAXNS:
-                warn.append(ConfWarning(no, f"nameserver ignored: musl uses only {MAXNS}"))
+                warn.append(
+                    _note(
+                        no, lambda lang: tr(lang, "nameserver ignored: musl uses only {n}", n=MAXNS)
+                    )
+                )
             elif addr is None:
-                warn.append(ConfWarning(no, f"not an IP address: {rest.strip()!r}: line ignored"))
+                warn.append(_not_an_address(no, rest))
             else:
                 servers.append(addr)
         elif (

@@ -17,6 +17,21 @@ from infranotes.i18n import Messages, check_lang
 
 tr = Messages(
     {
+        # ------------------------------------------- the CLI's iptables trace and nft trace
+        "packet: {packet}": "数据包：{packet}",
+        "branch {n}": "分支 {n}",
+        "{n} new connections, one after another": "{n} 个新连接，一个接一个",
+        "history {n}": "历程 {n}",
+        "packet {n}": "数据包 {n}",
+        "state: recent lists as given by --seen, nth counters as loaded": (
+            "状态：recent 列表取自 --seen，nth 计数器为规则集加载时的值"
+        ),
+        "state: a freshly loaded ruleset (empty recent lists, nth counters as loaded)": (
+            "状态：刚加载的规则集（recent 列表为空，nth 计数器为加载时的值）"
+        ),
+        "as listed; add/update statements are events, not applied": (
+            "按列出的内容；add/update 语句记为事件，并不实际生效"
+        ),
         # --------------------------------------------------------------- table headers
         "hook": "钩子",
         "table": "表",

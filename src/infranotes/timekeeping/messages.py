@@ -119,6 +119,12 @@ tr = Messages(
         "TZ={tz} (zone file {path})": "TZ={tz}（时区文件 {path}）",
         "TZ={tz} (POSIX string)": "TZ={tz}（POSIX 字符串）",
         "TZ is empty: UTC": "TZ 为空：UTC",
+        # the CLI's tz doctor (cli/tz.py)
+        "{libc}: zone {zone} from {source}: {abbreviation} UTC{offset} at {at}": (
+            "{libc}：时区 {zone}，来自 {source}：{at} 时为 {abbreviation} UTC{offset}"
+        ),
+        "(unnamed)": "（无名称）",
+        "warning: {warning}": "警告：{warning}",
         # what the ports of glibc and musl note (libcsim.py)
         "the footer has no closing newline: glibc read it as {tzspec!r} (the file size "
         "minus the data, less one byte)": (

@@ -70,3 +70,48 @@ def test_missing_file_exits_2(capsys) -> None:
         == 2
     )
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_trace_speaks_chinese_with_the_same_data(ruleset: Path, capsys) -> None:
+    packet = "tcp 10.244.1.5:40000 > 10.96.0.23:80 iif cni0"
+    base = ["nft", "trace", "--ruleset", str(ruleset), "--packet", packet]
+    assert main(base) == 0
+    default = capsys.readouterr().out
+    assert main([*base, "--lang", "en"]) == 0
+    assert capsys.readouterr().out == default
+    assert main([*base, "--lang", "zh"]) == 0
+    zh = capsys.readouterr().out
+    assert default.splitlines()[2] == (
+        "branch 1: p=1 (1.0000)  rejected by ip kube-proxy reject-chain handle 20"
+    )
+    assert zh.splitlines()[0] == f"数据包：{packet}"
+    assert (
+        zh.splitlines()[2]
+        == "分支 1: p=1 (1.0000)  被 ip kube-proxy 表 reject-chain 链句柄为 20 的规则拒绝"
+    )
+    # steps, rule texts and the destination read the same in both
+    assert [ln for ln in default.splitlines()[3:] if not ln.startswith("  * ")] == [
+        ln for ln in zh.splitlines()[3:] if not ln.startswith("  * ")
+    ]
+    assert "  * routing: forward 10.96.0.23 via eth0" in default
+    assert "  * 路由：经 eth0 转发 10.96.0.23" in zh
+
+    docs = {}
+    for lang in ("en", "zh"):
+        assert main([*base, "--json", "--lang", lang]) == 0
+        docs[lang] = json.loads(capsys.readouterr().out)
+    en, zh_doc = docs["en"], docs["zh"]
+    prose = ("fate", "events")
+    assert en["packet"] == zh_doc["packet"] and en["steps"] == zh_doc["steps"]
+    for a, b in zip(en["branches"], zh_doc["branches"], strict=True):
+        assert {k: v for k, v in a.items() if k not in prose} == {
+            k: v for k, v in b.items() if k not in prose
+        }
+        assert len(a["events"]) == len(b["events"])
+    assert zh_doc["branches"][0]["fate"].startswith("被 ip kube-proxy 表 reject-chain")
+    assert en["state"] == {"sets": "as listed; add/update statements are events, not applied"}
+    assert zh_doc["state"] == {"sets": "按列出的内容；add/update 语句记为事件，并不实际生效"}
+
+    assert main([*base, "--lang", "fr"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "invalid choice: 'fr'" in err
