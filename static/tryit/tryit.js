@@ -229,7 +229,7 @@
         ["conf", "resolv.conf", "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", "area"],
         ["name", "name looked up", "api.example.com"],
       ],
-      jobs: (v) => ["glibc", "musl"].map((libc) => [libc, ["dns", "search", "--resolv-conf", "resolv.conf", "--libc", libc, v.name, ...J], { "resolv.conf": v.conf }]),
+      jobs: (v) => ["glibc", "musl"].map((libc) => [libc, ["dns", "search", "--resolv-conf", "resolv.conf", "--libc", libc, v.name, ...langArgs(), ...J], { "resolv.conf": v.conf }]),
       show: (d) => `<p>${tr("ndots:{ndots}; tried in this order until one answers:", { ndots: d.ndots })}</p>` + list(d.candidates) + d.warnings.map((w) => `<p class="tryit-warn">${tr("warning: {w}", { w: esc(w) })}</p>`).join(""),
     },
     cron: {
@@ -242,7 +242,7 @@
         ["now", "controller time (ISO 8601)", "2026-01-02T00:00:00Z"],
       ],
       jobs: (v) => [["next runs", ["cron", "next", v.spec, "--tz", v.tz, "--from", v.from, "-n", v.n, ...J], {}]].concat(
-        v.cronjob.trim() ? [["the controller", ["cron", "explain", "--cronjob", "cronjob.yaml", "--now", v.now, ...J], { "cronjob.yaml": v.cronjob }]] : []),
+        v.cronjob.trim() ? [["the controller", ["cron", "explain", "--cronjob", "cronjob.yaml", "--now", v.now, ...langArgs(), ...J], { "cronjob.yaml": v.cronjob }]] : []),
       show: (d) => (Array.isArray(d) ? list(d) : `<p>${tr("{term}: {text}", { term: `<b>${esc(d.action)}</b>`, text: esc(d.reason || "") })}</p>` + (d.events || []).map((e) => `<p>${tr("event: {e}", { e: esc(e) })}</p>`).join("")),
     },
     tz: {
@@ -255,7 +255,7 @@
         const files = v.file ? { "etc/localtime": v.file } : {};
         const env = v.file ? [] : ["--env", "TZ=" + v.tz];
         return (v.file ? [["the TZif file", ["tz", "inspect", "etc/localtime", ...J], files]] : []).concat(
-          ["glibc", "musl"].map((libc) => [libc, ["tz", "doctor", "--root", ".", ...env, "--libc", libc, "--at", v.at, ...J], files]));
+          ["glibc", "musl"].map((libc) => [libc, ["tz", "doctor", "--root", ".", ...env, "--libc", libc, "--at", v.at, ...langArgs(), ...J], files]));
       },
       show: (d, v) => (d.transitions
         ? `<p>${tr("TZif v{version}, {n} transitions, footer {footer}; around {at}:", { version: d.version, n: d.transitions.length, footer: `<code>${esc(d.footer)}</code>`, at: esc(v.at) })}</p>` +
@@ -267,7 +267,7 @@
         ["rules", "iptables-save", "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A FORWARD -p tcp -m tcp --dport 80 -j ACCEPT\nCOMMIT\n", "area"],
         ["packet", "packet", "tcp 10.244.0.5:40000 > 10.244.0.9:80 iif cni0"],
       ],
-      jobs: (v) => [["trace", ["iptables", "trace", "--rules", "rules.txt", "--packet", v.packet, ...J], { "rules.txt": v.rules }]],
+      jobs: (v) => [["trace", ["iptables", "trace", "--rules", "rules.txt", "--packet", v.packet, ...langArgs(), ...J], { "rules.txt": v.rules }]],
       show: (d) => (d.branches || []).map((b, i) => `<p>${tr("branch {i}: p={p} {fate} → {dest}", { i: i + 1, p: esc(b.probability), fate: `<b>${esc(b.fate)}</b>`, dest: esc(b.destination) })}</p>` + list(b.steps.map((s) => `${s.hook} ${s.table} ${s.chain} ${s.rule ? "#" + s.rule : tr("policy")} ${s.verdict}${s.target ? " " + s.target : ""}`))).join(""),
     },
     ceph: {

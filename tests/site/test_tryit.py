@@ -663,8 +663,8 @@ def run_panel(tab: Any, panel: str, case: dict[str, Any]) -> dict[str, Any]:
 def test_zh_panels_speak_chinese(server: str, built_zh: Path, browser) -> None:
     """On the Chinese edition every panel's summary, labels, button and status are Chinese;
     the ceph and cron panels run on a phone and show Chinese prose around the English
-    page's data: the same states, times and events (ceph passes --lang zh, and shows
-    meaning_zh only). Nothing from another host, and nothing wider than 390 px."""
+    page's data: the same states, times and events (ceph and cron explain pass --lang zh;
+    ceph shows meaning_zh only). Nothing from another host, and nothing wider than 390 px."""
     ctx = browser.new_context(viewport={"width": PHONE, "height": 800})
     tab = ctx.new_page()
     off_host, errors, failed = watch(tab)
@@ -709,9 +709,13 @@ def test_zh_panels_speak_chinese(server: str, built_zh: Path, browser) -> None:
     assert not any(e["meaning_en"] in p for e in doc["explanations"] for p in zh["prose"])
 
     zh, en = seen["cron", "zh"], seen["cron", "en"]
-    assert [j["argv"] for j in zh["jobs"]] == [j["argv"] for j in en["jobs"]]
-    for z, e in zip(zh["jobs"], en["jobs"], strict=True):
-        same(z["result"], e["result"])
+    # cron next has no prose; cron explain gets --lang zh on the Chinese page
+    en_argv = [j["argv"] for j in en["jobs"]]
+    assert [j["argv"] for j in zh["jobs"]] == [en_argv[0], [*en_argv[1][:-1], "--lang", "zh", *J]]
+    same(zh["jobs"][0]["result"], en["jobs"][0]["result"])
+    zh_doc, en_doc = (json.loads(x["jobs"][1]["result"]["stdout"]) for x in (zh, en))
+    assert zh_doc["action"] == en_doc["action"] and zh_doc["events"] == en_doc["events"]
+    assert has_han(zh_doc["reason"]) and not has_han(en_doc["reason"])
     assert zh["titles"] == ["接下来的运行时间", "控制器"]
     assert zh["items"] == en["items"] and zh["bold"] == en["bold"]  # the runs; the action
     events = json.loads(zh["jobs"][1]["result"]["stdout"])["events"]
