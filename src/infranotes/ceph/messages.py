@@ -79,6 +79,11 @@ tr = Messages(
         "PGs": "PG 数",
         "in words": "含义",
         "doc only": "仅见于文档",
+        "whole run {seconds:.0f} s, peak memory of the five daemons {mib:.0f} MiB": "整个运行 {seconds:.0f} s，五个守护进程的内存峰值 {mib:.0f} MiB",
+        # cli/ceph.py: ceph explain --lang zh
+        "(no health in this document)": "（该文档中没有健康状态）",
+        "(not a Ceph 16 check code this tool knows)": "（不是本工具已知的 Ceph 16 检查代码）",
+        "no recovery can start: {why}": "无法开始恢复：{why}",
     }
 )
 
@@ -251,14 +256,3 @@ STEPS_ZH = {
     "set a delay again (600 s is the default)": "重新设置延迟（默认 600 s）",
     "turn it off": "关闭它",
 }
-
-tr.zh["whole run {seconds:.0f} s, peak memory of the five daemons {mib:.0f} MiB"] = (
-    "整个运行 {seconds:.0f} s，五个守护进程的内存峰值 {mib:.0f} MiB"
-)
-tr.zh.update(
-    {
-        "(no health in this document)": "（该文档中没有健康状态）",
-        "(not a Ceph 16 check code this tool knows)": "（不是本工具已知的 Ceph 16 检查代码）",
-        "no recovery can start: {why}": "无法开始恢复：{why}",
-    }
-)
