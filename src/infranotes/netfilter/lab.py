@@ -186,6 +186,44 @@ class NodeTopology(ABC):
             self._added.add(p.src)
         return ns
 
+    def _monitored(
+        self,
+        monitor: list[str],
+        p: Packet,
+        client: str,
+        extra: list[str],
+        *,
+        settle: float,
+        timeout: float,
+    ) -> str:
+        """What ``monitor`` (run in the node) prints while ``p`` is sent from its namespace.
+
+        An ICMP packet is :data:`PING`; any other is the ``client`` script, given the
+        packet's protocol, addresses and ports, then ``extra``.
+        """
+        with tempfile.TemporaryFile("w+") as log:
+            mon = subprocess.Popen(
+                ["ip", "netns", "exec", self.node_ns.name, *monitor],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            try:
+                time.sleep(settle)  # let the monitor subscribe before the packet
+                ns = self._sender(p)
+                if p.proto == "icmp":
+                    cmd = [sys.executable, "-c", PING, p.src, p.dst]
+                else:
+                    cmd = [sys.executable, "-c", client, p.proto, p.src, p.dst]
+                    cmd += [str(p.sport), str(p.dport), *extra]
+                ns.exec(cmd, timeout=timeout)
+                time.sleep(settle)  # let the last events arrive
+            finally:
+                mon.terminate()
+                mon.wait(timeout=5)
+            log.seek(0)
+            return log.read()
+
 
 class NetfilterLab(NodeTopology):
     """Namespaces, routes and a loaded ruleset; :meth:`send` traces one packet for real."""
@@ -272,46 +310,8 @@ class NetfilterLab(NodeTopology):
         run(["ip", "netns", "exec", self.node_ns.name, "nft", "-f", "-"], input=table, check=True)
         try:
             handles = self._handles()
-            with tempfile.TemporaryFile("w+") as log:
-                mon = subprocess.Popen(
-                    [
-                        "ip",
-                        "netns",
-                        "exec",
-                        self.node_ns.name,
-                        "stdbuf",
-                        "-oL",
-                        "xtables-monitor",
-                        "--trace",
-                        "-4",
-                    ],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                )
-                try:
-                    time.sleep(0.25)  # let the monitor subscribe before the packet
-                    ns = self._sender(p)
-                    if p.proto == "icmp":
-                        cmd = [sys.executable, "-c", PING, p.src, p.dst]
-                    else:
-                        cmd = [
-                            sys.executable,
-                            "-c",
-                            CLIENT,
-                            p.proto,
-                            p.src,
-                            p.dst,
-                            str(p.sport),
-                            str(p.dport),
-                        ]
-                    ns.exec(cmd, timeout=10)
-                    time.sleep(0.25)
-                finally:
-                    mon.terminate()
-                    mon.wait(timeout=5)
-                log.seek(0)
-                text = log.read()
+            monitor = ["stdbuf", "-oL", "xtables-monitor", "--trace", "-4"]
+            text = self._monitored(monitor, p, CLIENT, [], settle=0.25, timeout=10)
         finally:
             run(
                 [

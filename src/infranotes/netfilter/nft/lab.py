@@ -12,10 +12,6 @@ they meet (``net/netfilter/nf_tables_trace.c``).
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import tempfile
-import time
 from dataclasses import dataclass, field
 
 from infranotes.lab import run
@@ -46,18 +42,6 @@ for i in range(int(count)):
         pass
     s.close()
     time.sleep(float(gap))
-"""
-PING = r"""
-import socket, struct, sys
-src, dst = sys.argv[1:3]
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-if src != "-":
-    s.bind((src, 0))
-body = struct.pack("!BBHHH", 8, 0, 0, 0x1234, 1) + b"infranotes"
-csum = sum(struct.unpack("!%dH" % (len(body) // 2), body))
-csum = (csum >> 16) + (csum & 0xFFFF)
-csum = ~(csum + (csum >> 16)) & 0xFFFF
-s.sendto(body[:2] + struct.pack("!H", csum) + body[4:], (dst, 0))
 """
 
 
@@ -136,29 +120,9 @@ class NftLab(NodeTopology):
         self.node_ns.exec(["conntrack", "-F"])
         self._nft("-f", "-", input=table)
         try:
-            with tempfile.TemporaryFile("w+") as log:
-                monitor = ["stdbuf", "-oL", "nft", "-a", "monitor", "trace"]
-                mon = subprocess.Popen(
-                    ["ip", "netns", "exec", self.node_ns.name, *monitor],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                )
-                try:
-                    time.sleep(0.2)  # let the monitor subscribe before the packet
-                    ns = self._sender(p)
-                    if p.proto == "icmp":
-                        cmd = [sys.executable, "-c", PING, p.src, p.dst]
-                    else:
-                        cmd = [sys.executable, "-c", CLIENT, p.proto, p.src, p.dst]
-                        cmd += [str(p.sport), str(p.dport), str(count), str(gap)]
-                    ns.exec(cmd, timeout=120)
-                    time.sleep(0.2)  # let the last events arrive
-                finally:
-                    mon.terminate()
-                    mon.wait(timeout=5)
-                log.seek(0)
-                text = log.read()
+            monitor = ["stdbuf", "-oL", "nft", "-a", "monitor", "trace"]
+            extra = [str(count), str(gap)]
+            text = self._monitored(monitor, p, CLIENT, extra, settle=0.2, timeout=120)
         finally:
             run(["ip", "netns", "exec", self.node_ns.name, "nft", "delete", "table", "ip",
                  TRACE_TABLE])  # fmt: skip
