@@ -46,21 +46,26 @@ NFT_VERDICTS = {
     "0xfffffffb": "RETURN",
 }
 
+# ``count`` new connections, ``gap`` seconds apart; each waits ``timeout`` for an answer
+# (only a connection's first packet is traced: a dropped SYN need not wait long)
 CLIENT = r"""
-import socket, sys
-proto, src, dst, sport, dport = sys.argv[1:6]
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
-s.settimeout(0.2)  # only the first packet is traced; a dropped SYN need not wait
-if src != "-" or sport != "0":
+import socket, sys, time
+proto, src, dst, sport, dport, count, gap, timeout = sys.argv[1:9]
+for i in range(int(count)):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
+    s.settimeout(float(timeout))
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("" if src == "-" else src, int(sport)))
-try:
-    if proto == "tcp":
-        s.connect((dst, int(dport)))
-    else:
-        s.sendto(b"ping", (dst, int(dport)))
-except OSError:
-    pass
+    if src != "-" or sport != "0":
+        s.bind(("" if src == "-" else src, int(sport)))
+    try:
+        if proto == "tcp":
+            s.connect((dst, int(dport)))
+        else:
+            s.sendto(b"ping", (dst, int(dport)))
+    except OSError:
+        pass
+    s.close()
+    time.sleep(float(gap))
 """
 PING = r"""
 import socket, struct, sys
@@ -190,16 +195,15 @@ class NodeTopology(ABC):
         self,
         monitor: list[str],
         p: Packet,
-        client: str,
-        extra: list[str],
+        client_args: list[str],
         *,
         settle: float,
         timeout: float,
     ) -> str:
         """What ``monitor`` (run in the node) prints while ``p`` is sent from its namespace.
 
-        An ICMP packet is :data:`PING`; any other is the ``client`` script, given the
-        packet's protocol, addresses and ports, then ``extra``.
+        An ICMP packet is :data:`PING`; any other is :data:`CLIENT`, given the packet's
+        protocol, addresses and ports, then ``client_args`` (count, gap, timeout).
         """
         with tempfile.TemporaryFile("w+") as log:
             mon = subprocess.Popen(
@@ -214,8 +218,8 @@ class NodeTopology(ABC):
                 if p.proto == "icmp":
                     cmd = [sys.executable, "-c", PING, p.src, p.dst]
                 else:
-                    cmd = [sys.executable, "-c", client, p.proto, p.src, p.dst]
-                    cmd += [str(p.sport), str(p.dport), *extra]
+                    cmd = [sys.executable, "-c", CLIENT, p.proto, p.src, p.dst]
+                    cmd += [str(p.sport), str(p.dport), *client_args]
                 ns.exec(cmd, timeout=timeout)
                 time.sleep(settle)  # let the last events arrive
             finally:
@@ -311,7 +315,7 @@ class NetfilterLab(NodeTopology):
         try:
             handles = self._handles()
             monitor = ["stdbuf", "-oL", "xtables-monitor", "--trace", "-4"]
-            text = self._monitored(monitor, p, CLIENT, [], settle=0.25, timeout=10)
+            text = self._monitored(monitor, p, ["1", "0", "0.2"], settle=0.25, timeout=10)
         finally:
             run(
                 [

@@ -24,26 +24,6 @@ TRACE_TABLE = "infranotes_trace"
 _LINE = re.compile(r"^trace id ([0-9a-f]+) (\S+) (\S+) (\S+) (.*)$")
 _RULE = re.compile(r"# handle (\d+) \(verdict ([^)]*)\)\s*$")
 
-CLIENT = r"""
-import socket, sys, time
-proto, src, dst, sport, dport, count, gap = sys.argv[1:8]
-for i in range(int(count)):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
-    s.settimeout(0.3)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if src != "-" or sport != "0":
-        s.bind(("" if src == "-" else src, int(sport)))
-    try:
-        if proto == "tcp":
-            s.connect((dst, int(dport)))
-        else:
-            s.sendto(b"ping", (dst, int(dport)))
-    except OSError:
-        pass
-    s.close()
-    time.sleep(float(gap))
-"""
-
 
 @dataclass
 class KernelPath:
@@ -121,8 +101,8 @@ class NftLab(NodeTopology):
         self._nft("-f", "-", input=table)
         try:
             monitor = ["stdbuf", "-oL", "nft", "-a", "monitor", "trace"]
-            extra = [str(count), str(gap)]
-            text = self._monitored(monitor, p, CLIENT, extra, settle=0.2, timeout=120)
+            client_args = [str(count), str(gap), "0.3"]  # count, gap, timeout
+            text = self._monitored(monitor, p, client_args, settle=0.2, timeout=120)
         finally:
             run(["ip", "netns", "exec", self.node_ns.name, "nft", "delete", "table", "ip",
                  TRACE_TABLE])  # fmt: skip
