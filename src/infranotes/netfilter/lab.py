@@ -81,6 +81,17 @@ s.sendto(body[:2] + struct.pack("!H", csum) + body[4:], (dst, 0))
 """
 
 
+def selector(p: Packet) -> str:
+    """The nft match that picks the packet under test: its destination (and port), and for
+    TCP only a SYN, a connection's first packet."""
+    sel = f"ip daddr {p.dst}"
+    if p.proto in ("tcp", "udp"):
+        sel += f" {p.proto} dport {p.dport}"
+    if p.proto == "tcp":
+        sel += " tcp flags & (syn | ack) == syn"
+    return sel
+
+
 @dataclass(frozen=True)
 class KernelTrace:
     steps: tuple[Step, ...]
@@ -302,11 +313,7 @@ class NetfilterLab(NodeTopology):
         """
         p = packet
         hook = "output" if p.local else "prerouting"
-        sel = f"ip daddr {p.dst}"
-        if p.proto in ("tcp", "udp"):
-            sel += f" {p.proto} dport {p.dport}"
-        if p.proto == "tcp":
-            sel += " tcp flags & (syn | ack) == syn"
+        sel = selector(p)
         table = (
             "table ip infranotes_trace {\n chain c {\n"
             f"  type filter hook {hook} priority -350;\n  {sel} meta nftrace set 1\n }}\n}}\n"

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from infranotes.lab import run
-from infranotes.netfilter.lab import NodeTopology
+from infranotes.netfilter.lab import NodeTopology, selector
 from infranotes.netfilter.nft.model import NftRuleset, parse_nft_json
 from infranotes.netfilter.packet import Packet
 from infranotes.netfilter.trace import Step
@@ -79,11 +79,7 @@ class NftLab(NodeTopology):
         """
         p = packet
         hook = "output" if p.local else "prerouting"
-        sel = f"ip saddr {p.src} ip daddr {p.dst}"
-        if p.proto in ("tcp", "udp"):
-            sel += f" {p.proto} dport {p.dport}"
-        if p.proto == "tcp":
-            sel += " tcp flags & (syn | ack) == syn"
+        sel = f"ip saddr {p.src} {selector(p)}"
         if p.proto == "icmp":
             sel += " icmp type echo-request"
         # chain c marks the packet; the last-priority chains only show it as it leaves
