@@ -186,14 +186,15 @@ def _trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def trace_verb(parser: argparse.ArgumentParser, help: str) -> argparse.ArgumentParser:
+    """The ``trace`` verb of ``iptables`` and ``nft``, with ``--json``, the packet and the node."""
+    verbs = parser.add_subparsers(dest="verb", required=True, parser_class=Parser)
+    return verbs.add_parser("trace", parents=[json_parent(), node_options()], help=help)
+
+
 def register(parser: argparse.ArgumentParser) -> None:
     """The ``iptables`` verbs."""
-    verbs = parser.add_subparsers(dest="verb", required=True, parser_class=Parser)
-    t = verbs.add_parser(
-        "trace",
-        parents=[json_parent(), node_options()],
-        help="the hooks, tables, chains and rules a packet meets",
-    )
+    t = trace_verb(parser, "the hooks, tables, chains and rules a packet meets")
     t.add_argument("--rules", required=True, metavar="FILE", help="iptables-save output")
     t.add_argument(
         "--then",

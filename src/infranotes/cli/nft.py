@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from infranotes.cli.common import Parser, add_lang, emit, json_parent, read_text
-from infranotes.cli.netfilter import branch_json, node_from_args, node_options
+from infranotes.cli.common import add_lang, emit, read_text
+from infranotes.cli.netfilter import branch_json, node_from_args, trace_verb
 
 
 def _trace(args: argparse.Namespace) -> int:
@@ -48,12 +48,7 @@ def _trace(args: argparse.Namespace) -> int:
 
 def register(parser: argparse.ArgumentParser) -> None:
     """The ``nft`` verbs."""
-    verbs = parser.add_subparsers(dest="verb", required=True, parser_class=Parser)
-    t = verbs.add_parser(
-        "trace",
-        parents=[json_parent(), node_options()],
-        help="the hooks, base chains, chains and rules a packet meets",
-    )
+    t = trace_verb(parser, "the hooks, base chains, chains and rules a packet meets")
     t.add_argument("--ruleset", required=True, metavar="FILE", help="nft -j list ruleset output")
     add_lang(t, "hooks, tables, chains, handles, verdicts, rules and addresses")
     t.set_defaults(func=_trace)

@@ -46,21 +46,26 @@ NFT_VERDICTS = {
     "0xfffffffb": "RETURN",
 }
 
+# ``count`` new connections, ``gap`` seconds apart; each waits ``timeout`` for an answer
+# (only a connection's first packet is traced: a dropped SYN need not wait long)
 CLIENT = r"""
-import socket, sys
-proto, src, dst, sport, dport = sys.argv[1:6]
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
-s.settimeout(0.2)  # only the first packet is traced; a dropped SYN need not wait
-if src != "-" or sport != "0":
+import socket, sys, time
+proto, src, dst, sport, dport, count, gap, timeout = sys.argv[1:9]
+for i in range(int(count)):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
+    s.settimeout(float(timeout))
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("" if src == "-" else src, int(sport)))
-try:
-    if proto == "tcp":
-        s.connect((dst, int(dport)))
-    else:
-        s.sendto(b"ping", (dst, int(dport)))
-except OSError:
-    pass
+    if src != "-" or sport != "0":
+        s.bind(("" if src == "-" else src, int(sport)))
+    try:
+        if proto == "tcp":
+            s.connect((dst, int(dport)))
+        else:
+            s.sendto(b"ping", (dst, int(dport)))
+    except OSError:
+        pass
+    s.close()
+    time.sleep(float(gap))
 """
 PING = r"""
 import socket, struct, sys
@@ -74,6 +79,17 @@ csum = (csum >> 16) + (csum & 0xFFFF)
 csum = ~(csum + (csum >> 16)) & 0xFFFF
 s.sendto(body[:2] + struct.pack("!H", csum) + body[4:], (dst, 0))
 """
+
+
+def selector(p: Packet) -> str:
+    """The nft match that picks the packet under test: its destination (and port), and for
+    TCP only a SYN, a connection's first packet."""
+    sel = f"ip daddr {p.dst}"
+    if p.proto in ("tcp", "udp"):
+        sel += f" {p.proto} dport {p.dport}"
+    if p.proto == "tcp":
+        sel += " tcp flags & (syn | ack) == syn"
+    return sel
 
 
 @dataclass(frozen=True)
@@ -186,6 +202,43 @@ class NodeTopology(ABC):
             self._added.add(p.src)
         return ns
 
+    def _monitored(
+        self,
+        monitor: list[str],
+        p: Packet,
+        client_args: list[str],
+        *,
+        settle: float,
+        timeout: float,
+    ) -> str:
+        """What ``monitor`` (run in the node) prints while ``p`` is sent from its namespace.
+
+        An ICMP packet is :data:`PING`; any other is :data:`CLIENT`, given the packet's
+        protocol, addresses and ports, then ``client_args`` (count, gap, timeout).
+        """
+        with tempfile.TemporaryFile("w+") as log:
+            mon = subprocess.Popen(
+                ["ip", "netns", "exec", self.node_ns.name, *monitor],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            try:
+                time.sleep(settle)  # let the monitor subscribe before the packet
+                ns = self._sender(p)
+                if p.proto == "icmp":
+                    cmd = [sys.executable, "-c", PING, p.src, p.dst]
+                else:
+                    cmd = [sys.executable, "-c", CLIENT, p.proto, p.src, p.dst]
+                    cmd += [str(p.sport), str(p.dport), *client_args]
+                ns.exec(cmd, timeout=timeout)
+                time.sleep(settle)  # let the last events arrive
+            finally:
+                mon.terminate()
+                mon.wait(timeout=5)
+            log.seek(0)
+            return log.read()
+
 
 class NetfilterLab(NodeTopology):
     """Namespaces, routes and a loaded ruleset; :meth:`send` traces one packet for real."""
@@ -260,11 +313,7 @@ class NetfilterLab(NodeTopology):
         """
         p = packet
         hook = "output" if p.local else "prerouting"
-        sel = f"ip daddr {p.dst}"
-        if p.proto in ("tcp", "udp"):
-            sel += f" {p.proto} dport {p.dport}"
-        if p.proto == "tcp":
-            sel += " tcp flags & (syn | ack) == syn"
+        sel = selector(p)
         table = (
             "table ip infranotes_trace {\n chain c {\n"
             f"  type filter hook {hook} priority -350;\n  {sel} meta nftrace set 1\n }}\n}}\n"
@@ -272,46 +321,8 @@ class NetfilterLab(NodeTopology):
         run(["ip", "netns", "exec", self.node_ns.name, "nft", "-f", "-"], input=table, check=True)
         try:
             handles = self._handles()
-            with tempfile.TemporaryFile("w+") as log:
-                mon = subprocess.Popen(
-                    [
-                        "ip",
-                        "netns",
-                        "exec",
-                        self.node_ns.name,
-                        "stdbuf",
-                        "-oL",
-                        "xtables-monitor",
-                        "--trace",
-                        "-4",
-                    ],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                )
-                try:
-                    time.sleep(0.25)  # let the monitor subscribe before the packet
-                    ns = self._sender(p)
-                    if p.proto == "icmp":
-                        cmd = [sys.executable, "-c", PING, p.src, p.dst]
-                    else:
-                        cmd = [
-                            sys.executable,
-                            "-c",
-                            CLIENT,
-                            p.proto,
-                            p.src,
-                            p.dst,
-                            str(p.sport),
-                            str(p.dport),
-                        ]
-                    ns.exec(cmd, timeout=10)
-                    time.sleep(0.25)
-                finally:
-                    mon.terminate()
-                    mon.wait(timeout=5)
-                log.seek(0)
-                text = log.read()
+            monitor = ["stdbuf", "-oL", "xtables-monitor", "--trace", "-4"]
+            text = self._monitored(monitor, p, ["1", "0", "0.2"], settle=0.25, timeout=10)
         finally:
             run(
                 [

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from infranotes.netfilter.hooks import tables_at
+from infranotes.netfilter.hooks import tables_at, walk
 from infranotes.netfilter.matches import Context, Memory, Unsupported, evaluate
 from infranotes.netfilter.packet import Node, Packet
 from infranotes.netfilter.ruleset import Rule, Ruleset
@@ -533,7 +533,8 @@ class Tracer:
         return states
 
     # ------------------------------------------------------------------ the walk
-    def _route(self, st: _State, hook_after: str) -> None:
+    def _route(self, st: _State) -> None:
+        """The output interface: ``lo`` for a local destination, else the route's device."""
         p = st.packet
         if self.node.is_local(p.dst):  # the local routing table: out via lo, never a device
             st.packet = p.with_(oif="lo")
@@ -574,55 +575,7 @@ class Tracer:
         counters); None is a fresh ruleset, as for the first packet after loading it.
         """
         st = _State(packet, packet, memory=(memory or Memory()).copy())
-        finished: list[_State] = []
-        if packet.local:
-            self._route(st, "OUTPUT")
-            states = [st] if st.fate is None else []
-            finished += [st] if st.fate is not None else []
-            states = self._hook(states, "OUTPUT")
-            for s in states:
-                if s.fate is None and s.packet.dst != s.orig.dst:
-                    before = s.packet.oif
-                    self._route(s, "POSTROUTING")
-                    if s.fate is None and s.packet.oif != before:
-                        s.events.append(f"re-routed after DNAT: out via {s.packet.oif}")
-            ended = [s for s in states if s.fate is not None]
-            states = self._hook([s for s in states if s.fate is None], "POSTROUTING") + ended
-            for s in states:
-                if s.fate is None:
-                    s.fate = f"sent out via {s.packet.oif}"
-            finished += states
-        else:
-            states = self._hook([st], "PREROUTING")
-            after: list[_State] = []
-            for s in states:
-                if s.fate is not None:
-                    after.append(s)
-                    continue
-                if self.node.is_local(s.packet.dst):
-                    s.events.append(f"routing: {s.packet.dst} is local, to INPUT")
-                    for s2 in self._hook([s], "INPUT"):
-                        if s2.fate is None:
-                            s2.fate = "delivered to a local process"
-                        after.append(s2)
-                    continue
-                if not self.node.forwarding:
-                    s.fate = "dropped: forwarding is off (net.ipv4.ip_forward=0)"
-                    after.append(s)
-                    continue
-                self._route(s, "FORWARD")
-                if s.fate is not None:
-                    after.append(s)
-                    continue
-                s.events.append(f"routing: forward {s.packet.dst} via {s.packet.oif}")
-                fwd = self._hook([s], "FORWARD")
-                ended = [x for x in fwd if x.fate is not None]
-                post = self._hook([x for x in fwd if x.fate is None], "POSTROUTING")
-                for s2 in post:
-                    if s2.fate is None:
-                        s2.fate = f"forwarded via {s2.packet.oif}"
-                after += post + ended
-            finished = after
+        finished = walk(st, self.node, self._hook, self._route, str, forward_ended_first=False)
         branches = tuple(
             Branch(s.prob, s.fate or "?", s.packet, tuple(s.steps), tuple(s.events), s.memory)
             for s in finished

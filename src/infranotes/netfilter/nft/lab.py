@@ -12,14 +12,10 @@ they meet (``net/netfilter/nf_tables_trace.c``).
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import tempfile
-import time
 from dataclasses import dataclass, field
 
 from infranotes.lab import run
-from infranotes.netfilter.lab import NodeTopology
+from infranotes.netfilter.lab import NodeTopology, selector
 from infranotes.netfilter.nft.model import NftRuleset, parse_nft_json
 from infranotes.netfilter.packet import Packet
 from infranotes.netfilter.trace import Step
@@ -27,38 +23,6 @@ from infranotes.netfilter.trace import Step
 TRACE_TABLE = "infranotes_trace"
 _LINE = re.compile(r"^trace id ([0-9a-f]+) (\S+) (\S+) (\S+) (.*)$")
 _RULE = re.compile(r"# handle (\d+) \(verdict ([^)]*)\)\s*$")
-
-CLIENT = r"""
-import socket, sys, time
-proto, src, dst, sport, dport, count, gap = sys.argv[1:8]
-for i in range(int(count)):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
-    s.settimeout(0.3)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if src != "-" or sport != "0":
-        s.bind(("" if src == "-" else src, int(sport)))
-    try:
-        if proto == "tcp":
-            s.connect((dst, int(dport)))
-        else:
-            s.sendto(b"ping", (dst, int(dport)))
-    except OSError:
-        pass
-    s.close()
-    time.sleep(float(gap))
-"""
-PING = r"""
-import socket, struct, sys
-src, dst = sys.argv[1:3]
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-if src != "-":
-    s.bind((src, 0))
-body = struct.pack("!BBHHH", 8, 0, 0, 0x1234, 1) + b"infranotes"
-csum = sum(struct.unpack("!%dH" % (len(body) // 2), body))
-csum = (csum >> 16) + (csum & 0xFFFF)
-csum = ~(csum + (csum >> 16)) & 0xFFFF
-s.sendto(body[:2] + struct.pack("!H", csum) + body[4:], (dst, 0))
-"""
 
 
 @dataclass
@@ -115,11 +79,7 @@ class NftLab(NodeTopology):
         """
         p = packet
         hook = "output" if p.local else "prerouting"
-        sel = f"ip saddr {p.src} ip daddr {p.dst}"
-        if p.proto in ("tcp", "udp"):
-            sel += f" {p.proto} dport {p.dport}"
-        if p.proto == "tcp":
-            sel += " tcp flags & (syn | ack) == syn"
+        sel = f"ip saddr {p.src} {selector(p)}"
         if p.proto == "icmp":
             sel += " icmp type echo-request"
         # chain c marks the packet; the last-priority chains only show it as it leaves
@@ -136,29 +96,9 @@ class NftLab(NodeTopology):
         self.node_ns.exec(["conntrack", "-F"])
         self._nft("-f", "-", input=table)
         try:
-            with tempfile.TemporaryFile("w+") as log:
-                monitor = ["stdbuf", "-oL", "nft", "-a", "monitor", "trace"]
-                mon = subprocess.Popen(
-                    ["ip", "netns", "exec", self.node_ns.name, *monitor],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                )
-                try:
-                    time.sleep(0.2)  # let the monitor subscribe before the packet
-                    ns = self._sender(p)
-                    if p.proto == "icmp":
-                        cmd = [sys.executable, "-c", PING, p.src, p.dst]
-                    else:
-                        cmd = [sys.executable, "-c", CLIENT, p.proto, p.src, p.dst]
-                        cmd += [str(p.sport), str(p.dport), str(count), str(gap)]
-                    ns.exec(cmd, timeout=120)
-                    time.sleep(0.2)  # let the last events arrive
-                finally:
-                    mon.terminate()
-                    mon.wait(timeout=5)
-                log.seek(0)
-                text = log.read()
+            monitor = ["stdbuf", "-oL", "nft", "-a", "monitor", "trace"]
+            client_args = [str(count), str(gap), "0.3"]  # count, gap, timeout
+            text = self._monitored(monitor, p, client_args, settle=0.2, timeout=120)
         finally:
             run(["ip", "netns", "exec", self.node_ns.name, "nft", "delete", "table", "ip",
                  TRACE_TABLE])  # fmt: skip

@@ -24,6 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from infranotes.errors import ParseError
+from infranotes.netfilter.hooks import walk
 from infranotes.netfilter.nft.expr import Ctx, Fork, Unsupported, evaluate, lookup, match
 from infranotes.netfilter.nft.expr import render_rule as _render
 from infranotes.netfilter.nft.model import Chain, NftRuleset, Rule, check_depth
@@ -424,6 +425,7 @@ class NftTracer:
 
     # ------------------------------------------------------------------ the walk
     def _route(self, st: _State) -> None:
+        """The output interface: the device of the route to the destination."""
         r = self.node.route(st.packet.dst)
         if r is None:
             st.fate = f"no route to {st.packet.dst}"
@@ -433,50 +435,7 @@ class NftTracer:
     def trace(self, packet: Packet) -> NftTrace:
         """Every path ``packet`` can take, with its exact probability and fate."""
         st = _State(packet, packet)
-        finished: list[_State] = []
-        if packet.local:
-            self._route(st)
-            states = self._hook([st] if st.fate is None else [], "output")
-            finished += [st] if st.fate is not None else []
-            for s in states:
-                if s.fate is None and s.packet.dst != s.orig.dst:
-                    before = s.packet.oif
-                    self._route(s)
-                    if s.fate is None and s.packet.oif != before:
-                        s.events.append(f"re-routed after DNAT: out via {s.packet.oif}")
-            ended = [s for s in states if s.fate is not None]
-            post = self._hook([s for s in states if s.fate is None], "postrouting")
-            for s in post:
-                if s.fate is None:
-                    s.fate = f"sent out via {s.packet.oif}"
-            finished += post + ended
-        else:
-            for s in self._hook([st], "prerouting"):
-                if s.fate is not None:
-                    finished.append(s)
-                    continue
-                if self.node.is_local(s.packet.dst):
-                    s.events.append(f"routing: {s.packet.dst} is local, to input")
-                    for s2 in self._hook([s], "input"):
-                        if s2.fate is None:
-                            s2.fate = "delivered to a local process"
-                        finished.append(s2)
-                    continue
-                if not self.node.forwarding:
-                    s.fate = "dropped: forwarding is off (net.ipv4.ip_forward=0)"
-                    finished.append(s)
-                    continue
-                self._route(s)
-                if s.fate is not None:
-                    finished.append(s)
-                    continue
-                s.events.append(f"routing: forward {s.packet.dst} via {s.packet.oif}")
-                fwd = self._hook([s], "forward")
-                finished += [x for x in fwd if x.fate is not None]
-                for s2 in self._hook([x for x in fwd if x.fate is None], "postrouting"):
-                    if s2.fate is None:
-                        s2.fate = f"forwarded via {s2.packet.oif}"
-                    finished.append(s2)
+        finished = walk(st, self.node, self._hook, self._route, str.lower, forward_ended_first=True)
         return NftTrace(packet, _merge(finished))
 
 
