@@ -69,7 +69,10 @@ def test_port_zero_skips_a_number_held_by_tcp(monkeypatch) -> None:
 
     monkeypatch.setattr(srv, "_bind_all", flaky)
     srv.bind()
-    assert calls == [0, 0] and srv.port != 0  # the second try asked the kernel again
+    # Every retry asks the kernel again (port 0). The real retry may itself meet a TCP socket
+    # on its number when the machine is busy (seen once under the full suite), so the count
+    # of tries is at least two, not exactly two.
+    assert len(calls) >= 2 and set(calls) == {0} and srv.port != 0
     srv.close()
     fixed = DNSServer(ZoneSet(()), port=srv.port)
     monkeypatch.setattr(

@@ -74,6 +74,17 @@ def test_slew_takes_twelve_seconds_per_second_of_offset() -> None:
     assert chrony.slew_seconds(-0.5) == pytest.approx(6.0, rel=1e-6)
 
 
+def test_a_step_is_measured_by_its_logged_correction() -> None:
+    """chronyc tracking after a step reads ~0 (the race that made notebook 06 flaky); the
+    log line says what the client measured. Without a step, tracking is the measurement."""
+    stepped = chrony.Tracking("7F000001", 9, -0.0001, 0.0, "Normal")
+    log = ("System clock wrong by -5.000213 seconds",)
+    assert chrony.measured_offset(log, stepped) == -5.000213
+    assert chrony.ChronyRun(-5.0, stepped, "step", 60.0, log).to_json()["measured_offset_s"] == -5.0
+    slewing = chrony.Tracking("7F000001", 9, 0.499998, 0.0, "Normal")
+    assert chrony.measured_offset((), slewing) == 0.499998
+
+
 def test_tracking_csv() -> None:
     line = (
         "7F000001,127.0.0.1,9,1795699572.2,0.499998,0.0000001,0.0,0.168,2.4,1.8,0.0,0.0,1.1,Normal"
@@ -93,5 +104,7 @@ def test_chronyd_slews_small_offsets_and_would_step_large_ones() -> None:
     small, large = chrony.measure(0.5), chrony.measure(-5.0)
     assert small.tracking.system_offset_s == pytest.approx(0.5, abs=0.01)
     assert small.would == "slew" and small.log == ()
-    assert large.tracking.system_offset_s == pytest.approx(-5.0, abs=0.01)
+    # once stepped, tracking reads ~0: the measurement is the step's logged correction
+    assert large.measured_offset_s == pytest.approx(-5.0, abs=0.01)
+    assert large.slew_seconds == pytest.approx(60.0, abs=0.2)
     assert large.would == "step" and any("wrong by -5.0" in line for line in large.log)

@@ -52,7 +52,7 @@ def chrony_table(runs: Sequence[ChronyRun], lang: str = "en") -> Table:
     rows = [
         (
             r.offset_s,
-            f"{r.tracking.system_offset_s:+.3f}",
+            f"{r.measured_offset_s:+.3f}",
             _would(r.would, lang),
             f"{r.slew_seconds:.1f} s",
         )

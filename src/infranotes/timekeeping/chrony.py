@@ -11,6 +11,7 @@ updates, otherwise slew at most ``maxslewrate`` (83,333 ppm: 1 s takes 12 s).
 from __future__ import annotations
 
 import contextlib
+import re
 import subprocess
 import tempfile
 import time
@@ -46,6 +47,10 @@ class Tracking:
         return cls(f[1], int(f[2]), float(f[4]), float(f[7]), f[13])
 
 
+# chrony's log line for a step (sys_generic.c / reference.c: "System clock wrong by %.6f seconds").
+_WRONG_BY = re.compile(r"wrong by (-?\d+(?:\.\d+)?) seconds")
+
+
 @dataclass(frozen=True)
 class ChronyRun:
     """What a ``chronyd -x`` client measured against a server ``offset_s`` away, and would do."""
@@ -56,16 +61,36 @@ class ChronyRun:
     slew_seconds: float  # at maxslewrate, for a slew
     log: tuple[str, ...]  # the client's log lines about the clock, without timestamps
 
+    @property
+    def measured_offset_s(self) -> float:
+        """The offset the client measured before acting on it.
+
+        A step is logged with what it corrects ("System clock wrong by -5.000 seconds"); once
+        made, ``chronyc tracking`` reads about 0, so whether tracking showed -5 or 0 depended
+        on which came first under load. The log line does not; a slew keeps its offset in
+        tracking for seconds, so there tracking is the measurement.
+        """
+        return measured_offset(self.log, self.tracking)
+
     def to_json(self) -> dict[str, object]:
         """A plain mapping for tables and JSON."""
         return {
             "offset_s": self.offset_s,
-            "measured_offset_s": round(self.tracking.system_offset_s, 3),
+            "measured_offset_s": round(self.measured_offset_s, 3),
             "stratum": self.tracking.stratum,
             "would": self.would,
             "slew_seconds": round(self.slew_seconds, 1),
             "log": list(self.log),
         }
+
+
+def measured_offset(log: tuple[str, ...], tracking: Tracking) -> float:
+    """The step's logged correction if chronyd stepped, else the offset tracking reports."""
+    for line in log:
+        m = _WRONG_BY.search(line)
+        if m:
+            return float(m.group(1))
+    return tracking.system_offset_s
 
 
 def slew_seconds(offset_s: float, max_slew_ppm: float = MAX_SLEW_PPM) -> float:
@@ -123,7 +148,8 @@ def measure(offset_s: float, settle_s: float = 20.0) -> ChronyRun:
         )
     )
     would = "step" if any("wrong by" in line for line in clock) else "slew"
-    return ChronyRun(offset_s, tracking, would, slew_seconds(tracking.system_offset_s), clock)
+    slew = slew_seconds(measured_offset(clock, tracking))
+    return ChronyRun(offset_s, tracking, would, slew, clock)
 
 
 def _wait_for_sync(ns: NetNS, settle_s: float) -> Tracking:
