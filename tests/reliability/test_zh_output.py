@@ -289,3 +289,42 @@ def test_notebook_shows_every_table_and_summary_in_both_languages() -> None:
             english_only.append(source)
     assert not english_only
     assert bilingual_outputs == 12
+
+
+@pytest.mark.parametrize(
+    ("argv", "en", "zh"),
+    [
+        (
+            ["tail", "--p-slow", "0.01", "--fanout", "100"],
+            "63.40% of requests wait for at least one slow backend",
+            "63.40% 的请求至少要等待一个慢后端",
+        ),
+        (
+            ["nines", "--availability", "0.9995"],
+            "3.30 nines: 4.38 h a year, 21.9 min a month, 43.2 s a day",
+            "3.30 个九：每年 4.38 h，每月 21.9 min，每天 43.2 s",
+        ),
+        (
+            ["fleet", "--mttf-years", "30", "--count", "10000"],
+            "0.91 failures a day (one every 26.3 h)",
+            "每天 0.91 次失效（平均每 26.3 h 一次）",
+        ),
+    ],
+)
+def test_cli_answers_in_chinese(argv: list[str], en: str, zh: str, capsys) -> None:
+    """``--lang zh`` changes the sentence, not its numbers; the default and ``--lang en`` print
+    what the verb always printed, and the JSON has no prose, so it is the same in both."""
+    from infranotes.cli import main
+
+    def run(*extra: str) -> str:
+        assert main(["reliability", *argv, *extra]) == 0
+        out, err = capsys.readouterr()
+        assert not err
+        return out
+
+    assert run() == run("--lang", "en") == en + "\n"
+    assert run("--lang", "zh") == zh + "\n"
+    assert run("--json", "--lang", "zh") == run("--json")
+    assert main(["reliability", *argv, "--lang", "fr"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "invalid choice: 'fr'" in err

@@ -9,6 +9,12 @@ from infranotes.i18n import Messages
 
 tr = Messages(
     {
+        # the CLI's one-line answers (infranotes reliability tail|nines|fleet --lang zh)
+        "{share} of requests wait for at least one slow backend": "{share} 的请求至少要等待一个慢后端",
+        "{nines} nines: {hours} h a year, {minutes} min a month, {seconds} s a day": (
+            "{nines} 个九：每年 {hours} h，每月 {minutes} min，每天 {seconds} s"
+        ),
+        "{per_day} failures a day (one every {hours} h)": "每天 {per_day} 次失效（平均每 {hours} h 一次）",
         # section 0: correlated faults, human error, the chaos experiment
         "fault source": "故障来源",
         "replica crashes": "副本崩溃次数",
