@@ -376,7 +376,7 @@ def test_every_fate_and_event_of_the_notebook_reads_in_chinese() -> None:
 def test_phrases_take_fields_from_the_english_and_keep_unknown_text() -> None:
     assert messages.fate("undecided: unsupported match foo in rule 3 of filter X; the trace "
                          "cannot decide whether the rule matches", "zh") == (
-        "无法判定：unsupported match foo in rule 3 of filter X；追踪无法判定这条规则是否匹配"
+        "无法判定：filter 表 X 链的规则 3 用了不支持的匹配 foo；追踪无法判定这条规则是否匹配"
     )  # fmt: skip
     assert messages.fate("dropped by the policy of filter FORWARD", "zh") == (
         "被 filter 表 FORWARD 链的默认策略丢弃"
@@ -390,3 +390,42 @@ def test_phrases_take_fields_from_the_english_and_keep_unknown_text() -> None:
         messages.fate("dropped", "fr")
     with pytest.raises(UnknownLanguage):
         messages.joined(["a"], "fr")
+
+
+def test_the_rarer_fates_read_in_chinese_around_the_rules_own_words() -> None:
+    """Fates from real traces that stop where the model ends: the frame is Chinese, the
+    rule's own match or target, table, chain and number stay as iptables/nft spell them."""
+    from infranotes.netfilter import Tracer, parse_iptables_save
+    from infranotes.netfilter.nft import NftTracer, parse_nft_json
+    from infranotes.netfilter.nft import build as b
+
+    from .test_trace import NODE, PKT, ruleset
+
+    def ipt(rules: str) -> str:
+        trace = Tracer(parse_iptables_save(ruleset(rules)), NODE).trace(parse_packet(PKT))
+        (branch,) = trace.branches
+        return branch.fate
+
+    match = ipt("-A FORWARD -m owner --uid-owner 0 -j DROP")
+    target = ipt("-A FORWARD -j NFQUEUE --queue-num 1")
+    nft_doc = b.document(
+        [
+            b.table("ip", "t"),
+            b.chain("ip", "t", "fwd", hook="forward", policy="accept"),
+            b.rule("ip", "t", "fwd", b.verdict("jump", "nowhere")),
+        ]
+    )
+    (branch,) = NftTracer(parse_nft_json(nft_doc, "t"), NODE).trace(parse_packet(PKT)).branches
+    jump = branch.fate
+    assert jump == "unsupported: jump to a chain 'nowhere' not in the ruleset"
+    assert messages.fate(match, "zh") == (
+        "无法判定：filter 表 FORWARD 链的规则 1 用了不支持的匹配 -m owner "
+        "(it reads the sending process's uid/gid)；追踪无法判定这条规则是否匹配"
+    )
+    assert messages.fate(target, "zh").startswith(
+        "无法判定：filter 表 FORWARD 链的规则 1 用了不支持的目标 NFQUEUE"
+    ) and messages.fate(target, "zh").endswith("；追踪无法判定它对数据包做了什么")
+    assert messages.fate(jump, "zh") == "不支持：jump 到规则集中没有的链 'nowhere'"
+    for fate in (match, target, jump):
+        assert messages.fate(fate, "en") == fate
+        assert "unsupported" not in messages.fate(fate, "zh")
