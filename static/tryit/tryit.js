@@ -3,7 +3,8 @@
  * One way in: infranotes.run(argv, files) writes `files` (name -> text or Uint8Array) into
  * Pyodide's file system, runs infranotes.cli.main(argv) there and resolves to
  * {exit_code, stdout, stderr}. The panels (<div class="infranotes-tryit" data-panel=...>) are
- * thin forms over it: they build argv with --json and render the JSON. Nothing of Pyodide is
+ * thin forms over it: they build argv with --json and render the JSON (a verb whose answer is
+ * one sentence runs without --json and is shown as printed). Nothing of Pyodide is
  * fetched until a panel is opened; everything comes from this site's _static/tryit/.
  *
  * Opened from file://, Chromium lets the page load scripts but not fetch() files, so there
@@ -137,9 +138,6 @@
     explain: "解释",
     "(no health in this document)": "（该文档中没有健康状态）",
     // reliability
-    "{share} of requests wait for at least one slow backend": "{share} 的请求至少要等待一个慢后端",
-    "{nines} nines: {hours} h a year, {minutes} min a month, {seconds} s a day": "{nines} 个九：每年 {hours} h，每月 {minutes} min，每天 {seconds} s",
-    "{per_day} failures a day (one every {hours} h)": "每天 {per_day} 次失效（平均每 {hours} h 一次）",
     "one backend slow, probability": "单个后端变慢的概率",
     "backends per request": "每个请求的后端数",
     availability: "可用性",
@@ -152,14 +150,6 @@
   const tr = (en, vars) => (LANG === "zh" && Object.hasOwn(ZH, en) ? ZH[en] : en).replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? vars[k] : m));
   // The verbs that take --lang get it from here: adding it to a panel is one langArgs() in its jobs.
   const langArgs = () => (LANG === "zh" ? ["--lang", "zh"] : []);
-  // Python's format(x, ".{f}f"), which the CLI prints: an exact tie (0.125 → 2 places) rounds
-  // to even there, where toFixed rounds it up. toFixed(100) spells out the binary value exactly.
-  const pyFixed = (x, f) => {
-    const [int, frac] = Math.abs(x).toFixed(100).split(".");
-    const last = f ? frac[f - 1] : int[int.length - 1];
-    if (/^50*$/.test(frac.slice(f)) && Number(last) % 2 === 0) return (x < 0 ? "-" : "") + int + (f ? "." + frac.slice(0, f) : "");
-    return x.toFixed(f);
-  };
 
   /* Pyodide, the wheels (unpacked into site-packages: no micropip, no index) and runner.py. */
   function load(progress) {
@@ -296,18 +286,11 @@
         ["count", "disks", "10000"],
       ],
       jobs: (v) => [
-        ["tail", ["reliability", "tail", "--p-slow", v.p, "--fanout", v.fanout, ...J], {}],
-        ["nines", ["reliability", "nines", "--availability", v.a, ...J], {}],
-        ["fleet", ["reliability", "fleet", "--mttf-years", v.mttf, "--count", v.count, ...J], {}],
+        // Each verb's answer is one sentence: the panel shows it as the CLI prints it (no --json).
+        ["tail", ["reliability", "tail", "--p-slow", v.p, "--fanout", v.fanout, ...langArgs()], {}],
+        ["nines", ["reliability", "nines", "--availability", v.a, ...langArgs()], {}],
+        ["fleet", ["reliability", "fleet", "--mttf-years", v.mttf, "--count", v.count, ...langArgs()], {}],
       ],
-      // The sentence the CLI prints without --json, built from the JSON's numbers.
-      show: (d) => `<p>${"p_request_slow" in d
-        ? tr("{share} of requests wait for at least one slow backend", { share: pyFixed(d.p_request_slow * 100, 2) + "%" })
-        : "nines" in d
-          ? tr("{nines} nines: {hours} h a year, {minutes} min a month, {seconds} s a day", {
-            nines: pyFixed(-Math.log10(1 - d.availability), 2), hours: pyFixed(d.downtime_per_year_s / 3600, 2),
-            minutes: pyFixed(d.downtime_per_month_s / 60, 1), seconds: pyFixed(d.downtime_per_day_s, 1) })
-          : tr("{per_day} failures a day (one every {hours} h)", { per_day: pyFixed(d.failures_per_day, 2), hours: pyFixed(d.days_between_failures * 24, 1) })}</p>`,
     },
   };
 
@@ -363,10 +346,12 @@
       el.tryitLast = results;
       out.innerHTML = results.map(({ title, argv, result }) => {
         let body;
+        const warn = result.stderr ? `<p class="tryit-warn">${esc(result.stderr.trim())}</p>` : "";
         if (!result.stdout) body = `<p class="tryit-error">${esc(result.stderr.trim() || tr("exit status {code}", { code: result.exit_code }))}</p>`;
+        else if (!argv.includes("--json")) body = `<p>${esc(result.stdout.trim())}</p>` + warn; // a verb's one-line text answer
         else {
           const doc = JSON.parse(result.stdout);
-          body = spec.show(doc, v) + (result.stderr ? `<p class="tryit-warn">${esc(result.stderr.trim())}</p>` : "") +
+          body = spec.show(doc, v) + warn +
             `<details><summary>JSON</summary><pre>${esc(result.stdout)}</pre></details>`;
         }
         return `<section><h4>${esc(tr(title))} <code>infranotes ${esc(argv.join(" "))}</code> → ${result.exit_code}</h4>${body}</section>`;

@@ -318,7 +318,7 @@ REL_CASES = [
         {"p": "0.001", "fanout": "1000", "a": "0.99999"},
         {"p": "0", "fanout": "1", "a": "1", "mttf": "1", "count": "1"},
         {"p": "1", "fanout": "1000000000", "a": "0"},
-        # 3.125 % is an exact tie at two places: Python prints 3.12, toFixed would say 3.13
+        # 3.125 % is an exact rounding tie at two places: Python prints 3.12 (JS toFixed: 3.13)
         {"p": "0.03125", "fanout": "1", "a": "0.9", "mttf": "0.5", "count": "3"},
         {"p": "1e-9", "fanout": "7", "a": "0.9999999999"},
         {"p": "1.5"},
@@ -341,9 +341,9 @@ REL_CASES = [
 
 def rel_jobs(v: dict[str, Any]) -> list[tuple[list[str], dict[str, bytes]]]:
     return [
-        (["reliability", "tail", "--p-slow", v["p"], "--fanout", v["fanout"], *J], {}),
-        (["reliability", "nines", "--availability", v["a"], *J], {}),
-        (["reliability", "fleet", "--mttf-years", v["mttf"], "--count", v["count"], *J], {}),
+        (["reliability", "tail", "--p-slow", v["p"], "--fanout", v["fanout"]], {}),
+        (["reliability", "nines", "--availability", v["a"]], {}),
+        (["reliability", "fleet", "--mttf-years", v["mttf"], "--count", v["count"]], {}),
     ]
 
 
@@ -443,9 +443,14 @@ def submit_and_compare(tab: Any, panel: str, jobs_of: Any, case: dict[str, Any],
     assert [g["argv"] for g in got] == [argv for argv, _ in want_jobs], case
     for g, (argv, files) in zip(got, want_jobs, strict=True):
         assert sorted(g["files"]) == sorted(files)
-        same(g["result"], cli(argv, files))
-    if panel == "reliability":  # the panel's sentences are the CLI's, without --json
-        assert sentences(el) == [plain(argv, files, []) for argv, files in want_jobs], case
+        if "--json" in argv:
+            same(g["result"], cli(argv, files))
+        else:  # a verb's text answer: exactly what the CLI prints
+            assert g["result"] == cli(argv, files), case
+    # and the page shows that text as printed (the sentence, or the one-line error)
+    for shown, (argv, files) in zip(sentences(el), want_jobs, strict=True):
+        if "--json" not in argv:
+            assert shown == plain(argv, files), case
     return took
 
 
@@ -457,10 +462,10 @@ def sentences(el: Any) -> list[str]:
     )
 
 
-def plain(argv: list[str], files: dict[str, bytes], extra: list[str]) -> str:
-    """What the CLI prints for ``argv`` without ``--json`` (plus ``extra``): its answer, or its
+def plain(argv: list[str], files: dict[str, bytes]) -> str:
+    """What the CLI prints for ``argv`` (a verb run without ``--json``): its answer, or its
     one-line error."""
-    r = cli([a for a in argv if a != "--json"] + extra, files)
+    r = cli(argv, files)
     return (r["stdout"] if r["exit_code"] == 0 else r["stderr"]).strip()
 
 
@@ -648,7 +653,7 @@ ZH_INPUTS = {
     # A `ceph health detail -f json` recorded by the lab: noout set, osd.2 stopped.
     "ceph": {"json": recorded("health_05_noout_osd_2_stopped", "health_detail")},
     "cron": CRON_CASES[15],  # next runs, and the controller's decision on a CronJob YAML
-    "reliability": {**REL_BASE, "p": "0.03125", "fanout": "1"},  # 3.125 %: a rounding tie
+    "reliability": {**REL_BASE, "p": "0.03125", "fanout": "1"},  # 3.125 %: prints 3.12
 }
 
 
@@ -683,8 +688,9 @@ def test_zh_panels_speak_chinese(server: str, built_zh: Path, browser) -> None:
     """On the Chinese edition every panel's summary, labels, button and status are Chinese;
     the ceph, cron and reliability panels run on a phone and show Chinese prose around the
     English page's data: the same states, times, events and numbers (ceph and cron explain
-    pass --lang zh; ceph shows meaning_zh only; reliability writes the CLI's --lang zh
-    sentence from the JSON). Nothing from another host, and nothing wider than 390 px."""
+    pass --lang zh; ceph shows meaning_zh only; reliability runs its verbs with --lang zh
+    and shows their sentences as printed). Nothing from another host, and nothing wider
+    than 390 px."""
     ctx = browser.new_context(viewport={"width": PHONE, "height": 800})
     tab = ctx.new_page()
     off_host, errors, failed = watch(tab)
@@ -745,9 +751,9 @@ def test_zh_panels_speak_chinese(server: str, built_zh: Path, browser) -> None:
     assert [p for p in en["prose"] if p.startswith("event: ")] == [f"event: {e}" for e in events]
 
     zh, en = seen["reliability", "zh"], seen["reliability", "en"]
-    # no --lang needed: the JSON is numbers; the page writes the CLI's sentence in its language
-    assert [j["argv"] for j in zh["jobs"]] == [j["argv"] for j in en["jobs"]]
+    # the same verbs with --lang zh; the page shows each sentence as the CLI prints it
+    assert [j["argv"] for j in zh["jobs"]] == [[*j["argv"], "--lang", "zh"] for j in en["jobs"]]
     assert zh["titles"] == ["尾延迟", "可用性“九”的个数", "机群"]
-    assert en["prose"] == [plain(j["argv"], {}, []) for j in en["jobs"]]
-    assert zh["prose"] == [plain(j["argv"], {}, ["--lang", "zh"]) for j in zh["jobs"]]
+    assert en["prose"] == [plain(j["argv"], {}) for j in en["jobs"]]
+    assert zh["prose"] == [plain(j["argv"], {}) for j in zh["jobs"]]
     assert zh["prose"][0] == "3.12% 的请求至少要等待一个慢后端"
