@@ -157,19 +157,17 @@ tr = Messages(
             "被丢弃：转发已关闭（net.ipv4.ip_forward=0）"
         ),
         "no route to {dst}": "没有到 {dst} 的路由",
-        "undecided: {what}; the trace cannot decide what it does to the packet": (
-            "无法判定：{what}；追踪无法判定它对数据包做了什么"
+        "undecided: unsupported target {what} in rule {rule} of {table} {chain}; the trace "
+        "cannot decide what it does to the packet": (
+            "无法判定：{table} 表 {chain} 链的规则 {rule} 用了不支持的目标 {what}；"
+            "追踪无法判定它对数据包做了什么"
         ),
-        "undecided: {what}; the trace cannot decide whether the rule matches": (
-            "无法判定：{what}；追踪无法判定这条规则是否匹配"
+        "undecided: unsupported match {what} in rule {rule} of {table} {chain}; the trace "
+        "cannot decide whether the rule matches": (
+            "无法判定：{table} 表 {chain} 链的规则 {rule} 用了不支持的匹配 {what}；"
+            "追踪无法判定这条规则是否匹配"
         ),
         "undecided: chains nested deeper than {depth}": "无法判定：链的嵌套深度超过 {depth}",
-        "unsupported target {what} in rule {rule} of {table} {chain}": (
-            "{table} 表 {chain} 链的规则 {rule} 用了不支持的目标 {what}"
-        ),
-        "unsupported match {what} in rule {rule} of {table} {chain}": (
-            "{table} 表 {chain} 链的规则 {rule} 用了不支持的匹配 {what}"
-        ),
         "unsupported: {verdict} to a chain {target} not in the ruleset": (
             "不支持：{verdict} 到规则集中没有的链 {target}"
         ),
@@ -263,18 +261,6 @@ class Phrases:
         return text
 
 
-# Inside an iptables "undecided" fate: the rule the trace stopped at and what it cannot model
-# (the target or match itself, e.g. ``MARK --and-mark``, stays as iptables spells it).
-undecided_reason = Phrases(
-    lambda lang, **f: tr(lang, "unsupported target {what} in rule {rule} of {table} {chain}", **f),
-    lambda lang, **f: tr(lang, "unsupported match {what} in rule {rule} of {table} {chain}", **f),
-)
-
-
-def _undecided(f: dict[str, str], lang: str) -> dict[str, str]:
-    return {**f, "what": undecided_reason(f["what"], lang)}
-
-
 # Most specific first: "dropped by the policy of ..." before "dropped by {table} ...".
 fate = Phrases(
     lambda lang, **f: tr(lang, "forwarded via {oif}", **f),
@@ -288,15 +274,18 @@ fate = Phrases(
     lambda lang, **f: tr(lang, "dropped: forwarding is off (net.ipv4.ip_forward=0)", **f),
     lambda lang, **f: tr(lang, "dropped", **f),
     lambda lang, **f: tr(lang, "no route to {dst}", **f),
+    # iptables stopped at a rule it cannot model; the match or target (e.g. ``-m owner``) stays
     lambda lang, **f: tr(
         lang,
-        "undecided: {what}; the trace cannot decide what it does to the packet",
-        **_undecided(f, lang),
+        "undecided: unsupported target {what} in rule {rule} of {table} {chain}; the trace "
+        "cannot decide what it does to the packet",
+        **f,
     ),
     lambda lang, **f: tr(
         lang,
-        "undecided: {what}; the trace cannot decide whether the rule matches",
-        **_undecided(f, lang),
+        "undecided: unsupported match {what} in rule {rule} of {table} {chain}; the trace "
+        "cannot decide whether the rule matches",
+        **f,
     ),
     lambda lang, **f: tr(lang, "undecided: chains nested deeper than {depth}", **f),
     lambda lang, **f: tr(
