@@ -454,11 +454,12 @@ def submit_and_compare(tab: Any, panel: str, jobs_of: Any, case: dict[str, Any],
     return took
 
 
-def sentences(el: Any) -> list[str]:
-    """The first paragraph of each result: the panel's sentence, or the error it shows."""
+def sentences(el: Any) -> list[str | None]:
+    """The first paragraph of each result: the panel's sentence, or the error it shows
+    (``None`` for a result rendered from JSON that opens with something else, e.g. a table)."""
     return el.evaluate(
         "e => [...e.querySelectorAll('.tryit-out > section')]"
-        ".map(s => s.querySelector(':scope > p').textContent)"
+        ".map(s => s.querySelector(':scope > p')?.textContent ?? null)"
     )
 
 
